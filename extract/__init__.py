@@ -1,0 +1,1 @@
+"""Extraction: corpus texts -> mentions (spans) -> resolved entities -> RDF."""

@@ -1,0 +1,76 @@
+"""Reading the corpus: one Document per .txt file, its raw text exactly as stored, and its repaired view."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from extract.normalize import Normalized, normalize
+
+MAX_DOCUMENT_BYTES = 50_000_000
+
+
+class CorpusError(Exception):
+    """A corpus file that cannot be used; the message names the file and, where it can, the line."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A corpus text: its identifier (file name without .txt), raw text and repaired view."""
+
+    doc_id: str
+    text: str
+    path: Path | None = None
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @cached_property
+    def normalized(self) -> Normalized:
+        return normalize(self.text)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 text of a corpus file, or a CorpusError naming the file and line of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise CorpusError(f"{path}: line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x} at offset "
+                          f"{err.start}); save the file as UTF-8 and build again") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    bad = next((i for i, c in enumerate(text) if c == "\x00"), None)
+    if bad is not None:
+        raise CorpusError(f"{path}: line {text.count(chr(10), 0, bad) + 1}: contains a NUL character; "
+                          "is this a binary file? Remove it from the corpus folder")
+    return text
+
+
+def read_document(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> Document:
+    """Read one corpus file; raise CorpusError with the file (and line) when it cannot be used."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise CorpusError(f"{path}: {size} bytes is over the limit of {max_bytes} bytes per text; "
+                              "split the text or raise KGPUB_MAX_DOCUMENT_BYTES")
+        data = path.read_bytes()
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot be read ({err.strerror}); check its permissions") from None
+    return Document(path.stem, decode(path, data), path)
+
+
+def list_corpus(corpus_dir: Path) -> list[Path]:
+    """The corpus files, in name order; a CorpusError if the folder is missing or holds no text."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"{corpus_dir}: no such corpus folder; pass --corpus DIR with your .txt files")
+    paths = sorted(p for p in corpus_dir.glob("*.txt") if p.is_file() or p.is_symlink())
+    if not paths:
+        raise CorpusError(f"{corpus_dir}: holds no .txt file; put the texts to publish there")
+    return paths

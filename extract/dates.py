@@ -1,0 +1,127 @@
+"""Dates: explicit calendar expressions (days, months, years, ranges) normalised to ISO 8601 with their precision."""
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+
+from extract.corpus import Document
+from extract.model import Mention, mention
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+                       "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+M = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+D = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+Y = r"(?:1[5-9]\d\d|20\d\d)"
+SEP = r"\s*[-/]\s*"
+
+# Patterns as data, tried in order; each names its precision. Earlier patterns win overlaps.
+PATTERNS: list[tuple[str, str]] = [
+    ("month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){SEP}(?P<d2>{D}),?\s*(?P<y1>{Y})"),
+    ("day-month-range", rf"(?P<d1>{D}){SEP}(?P<d2>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
+    ("month-year-range", rf"(?P<m1>{M}),?\s+(?P<y1>{Y}){SEP}(?:{M}{SEP})?(?P<m2>{M}),?\s+(?P<y2>{Y})"),
+    ("month-range-year", rf"(?P<m1>{M}){SEP}(?P<m2>{M}),?\s+(?P<y1>{Y})"),
+    ("month-day-year", rf"(?P<m1>{M})\s+(?P<d1>{D}),?\s*(?P<y1>{Y})"),
+    ("day-month-year", rf"(?P<d1>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
+    ("month-year", rf"(?P<m1>{M}),?\s+(?:of\s+)?(?P<y1>{Y})"),
+    ("year-range", rf"(?P<y1>{Y})\s*(?:-|--|to|/)\s*(?P<y2>{Y}|\d\d)(?![\d/])"),
+    ("month-day", rf"(?P<m1>{M})\s+(?P<d1>{D})(?!\d)"),
+    ("in-month", rf"\b(?:in|In|of|on|On|by|By|since|Since|until|till|early|late|mid-|end of|Between|between)\s+(?P<expr>(?P<m1>{M}))\b"),
+    ("year", rf"(?P<y1>{Y})"),
+]
+# The mention is the group "expr" where a pattern names one (the words around it are context), else all of it.
+COMPILED = [(name, re.compile(rf"(?<![\w.-])(?:{pattern if '?P<expr>' in pattern else f'(?P<expr>{pattern})'})(?![\w-]|'s|s\b)"))
+            for name, pattern in PATTERNS]
+# Numbers that look like years but are not dates: volumes, pages, numbered items.
+NOT_A_YEAR_BEFORE = re.compile(r"(?:Vol\.|vol\.|Volume|volume|p\.|pp\.|No\.|no\.|page|pages|§)\s*$")
+
+
+def month_number(name: str) -> int:
+    return MONTHS.index(name.lower()) + 1
+
+
+def day_number(raw: str) -> int:
+    return int(re.match(r"\d+", raw).group(0))
+
+
+def expand_year(first: int, second: str) -> int:
+    """'1914-18' -> 1918: a two-digit second year takes the century of the first."""
+    return int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+
+
+def valid_day(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]
+
+
+def normalise(name: str, g: dict, context_year: int | None) -> str | None:
+    """The ISO value of one match ('1921-03-08/1921-03-16', '1916-10', '1917'), or None if not a date."""
+    y1 = int(g["y1"]) if g.get("y1") else context_year
+    if y1 is None:
+        return None
+    m1 = month_number(g["m1"]) if g.get("m1") else None
+    if name == "year":
+        return f"{y1:04d}"
+    if name == "year-range":
+        y2 = expand_year(y1, g["y2"])
+        return f"{y1:04d}/{y2:04d}" if y1 < y2 <= y1 + 100 else None
+    if name in ("month-year", "in-month"):
+        return f"{y1:04d}-{m1:02d}"
+    if name == "month-range-year":
+        m2 = month_number(g["m2"])
+        return f"{y1:04d}-{m1:02d}/{y1:04d}-{m2:02d}" if m1 < m2 else None
+    if name == "month-year-range":
+        y2, m2 = int(g["y2"]), month_number(g["m2"])
+        return f"{y1:04d}-{m1:02d}/{y2:04d}-{m2:02d}" if (y1, m1) < (y2, m2) else None
+    d1 = day_number(g["d1"])
+    if not valid_day(y1, m1, d1):
+        return None
+    if name in ("month-day-range", "day-month-range"):
+        d2 = day_number(g["d2"])
+        if not (valid_day(y1, m1, d2) and d1 < d2):
+            return None
+        return f"{y1:04d}-{m1:02d}-{d1:02d}/{y1:04d}-{m1:02d}-{d2:02d}"
+    return f"{y1:04d}-{m1:02d}-{d1:02d}"
+
+
+def precision(value: str) -> str:
+    """'day', 'month' or 'year' of a single ISO value (the start of an interval)."""
+    return {10: "day", 7: "month", 4: "year"}[len(value.split("/")[0])]
+
+
+def find_dates(text: str, excluded: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, str]]:
+    """(start, end, ISO value, rule) for every date expression of a text, in text order.
+
+    A date without a year ("November 20th", "in May") takes the year of the nearest explicit
+    year before it, as a reader would; with no year before it, it is left out."""
+    taken: list[tuple[int, int]] = list(excluded)
+    found: list[tuple[int, int, str, dict]] = []
+    for name, pattern in COMPILED:
+        for m in pattern.finditer(text):
+            start, end = m.span("expr")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if NOT_A_YEAR_BEFORE.search(text[max(0, start - 12):start]):
+                continue
+            taken.append((start, end))
+            found.append((start, end, name, {k: v for k, v in m.groupdict().items() if v and k != "expr"}))
+    found.sort()
+    out, context_year = [], None
+    for start, end, name, groups in found:
+        value = normalise(name, groups, context_year)
+        if groups.get("y1"):
+            context_year = int(groups.get("y2") and len(groups["y2"]) == 4 and groups["y2"] or groups["y1"])
+        if value:
+            out.append((start, end, value, f"date:{name}"))
+    return out
+
+
+def extract_dates(doc: Document, excluded: list[tuple[int, int]] = ()) -> list[Mention]:
+    """Date mentions of a document, found in its repaired text and mapped back to raw offsets."""
+    norm = doc.normalized
+    out = []
+    for start, end, value, rule in find_dates(norm.text, excluded):
+        raw_start, raw_end = norm.raw_span(start, end)
+        out.append(mention("date", raw_start, raw_end, doc.text[raw_start:raw_end], value, rule,
+                           precision=precision(value)))
+    return out

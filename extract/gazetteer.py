@@ -1,0 +1,30 @@
+"""Finding known names in text: one compiled alternation per set of names, longest names first."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+# A name may be followed by a possessive, which is not part of the name.
+NAME_END = r"(?![\w-])"
+
+
+def compile_names(names: Iterable[str], ignore_case: bool = False) -> re.Pattern | None:
+    """One regex matching any of the names as whole words (longest first, so 'V. I. Lenin' beats 'Lenin')."""
+    unique = sorted({n for n in names if n.strip()}, key=lambda n: (-len(n), n))
+    if not unique:
+        return None
+    body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in unique)
+    return re.compile(rf"(?<![\w-])(?:{body}){NAME_END}", re.I if ignore_case else 0)
+
+
+def find_names(pattern: re.Pattern | None, text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, surface) of every match of a compiled name pattern."""
+    if pattern is None:
+        return
+    for m in pattern.finditer(text):
+        yield m.start(), m.end(), m.group(0)
+
+
+def fold(surface: str) -> str:
+    """Whitespace folded: the form a name is looked up by."""
+    return " ".join(surface.split())

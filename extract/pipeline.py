@@ -1,0 +1,49 @@
+"""The extraction pipeline: one document at a time, text -> mentions of every kind, in text order."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extract.congresses import extract_congresses
+from extract.corpus import Document
+from extract.dates import extract_dates
+from extract.model import Mention
+from extract.persons import extract_persons
+from extract.quotations import extract_quotations
+from extract.registry import Registry
+from extract.structure import boilerplate_spans
+from extract.works import extract_works
+
+# Bump when an extractor changes what it finds, so cached results of older versions are not reused.
+EXTRACTOR_VERSION = "1"
+
+
+@dataclass
+class DocumentMentions:
+    """Everything found in one document."""
+
+    doc: Document
+    mentions: list[Mention]
+
+    def of_kind(self, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind]
+
+
+def excluded_spans(doc: Document) -> list[tuple[int, int]]:
+    """Repaired-text spans that are not content (site navigation)."""
+    return [(s.start, s.end) for s in boilerplate_spans(doc.normalized.text)]
+
+
+def extract_document(doc: Document, registry: Registry) -> DocumentMentions:
+    """Run every extractor over one document. Later extractors see earlier ones' mentions."""
+    excluded = excluded_spans(doc)
+    persons = extract_persons(doc, registry, excluded)
+    works = extract_works(doc, registry, excluded)
+    congresses = extract_congresses(doc, registry, excluded)
+    dates = extract_dates(doc, excluded)
+    quotations = extract_quotations(doc, persons, works, excluded)
+    mentions = sorted(persons + works + congresses + dates + quotations, key=lambda m: (m.start, m.end, m.kind))
+    return DocumentMentions(doc, mentions)
+
+
+ExtractFn = Callable[[Document, Registry], DocumentMentions]

@@ -1,0 +1,77 @@
+"""Document structure: site boilerplate lines, header lines, footnotes and paragraphs of a corpus text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A navigation line: short, made of link labels separated by bars ("Marx-Engels | Lenin | Home Page").
+NAVIGATION_LINE = re.compile(r"^[^\n]{0,200}?(?:\s*\|\s*[^|\n]{1,40}){2,}\s*$", re.M)
+# Header lines of web transcriptions ("Source: pamphlet", "Transcription: Ted Crawford").
+HEADER_LINE = re.compile(
+    r"^(?P<field>Source|Published|First Published|Written|Online Version|Transcription|Transcribed|"
+    r"HTML Markup|Markup|Proofread|Proofreader|Proofreading|Translated|Translation|Translator|Copyleft|"
+    r"Public Domain|Delivered|Editor|Edited|Note)s?(?: by)?:[ \t]*(?P<value>[^\n]*)$", re.M | re.I)
+# A footnote line: "[1] ...", "[*] ...", "[¥] ...", "* My italics. -- J. St."
+FOOTNOTE_LINE = re.compile(r"^\[(?P<mark>[^\]\n]{1,3})\][ \t]+(?P<body>[^\n]*)$", re.M)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    label: str
+
+
+def boilerplate_spans(text: str) -> list[Span]:
+    """Spans that are not content: navigation lines of the site the text was saved from."""
+    return [Span(m.start(), m.end(), "navigation") for m in NAVIGATION_LINE.finditer(text)
+            if m.group(0).count("|") >= 2 and len(m.group(0).split()) <= 20]
+
+
+def header_fields(text: str, within: int = 3000) -> list[tuple[str, str, int, int]]:
+    """(field, value, value start, value end) for header lines near the top of the text."""
+    out = []
+    for m in HEADER_LINE.finditer(text, 0, min(len(text), within)):
+        value = m.group("value").strip()
+        if value:
+            start = m.start("value") + (len(m.group("value")) - len(m.group("value").lstrip()))
+            out.append((m.group("field").lower(), value, start, start + len(value)))
+    return out
+
+
+def footnotes(text: str) -> list[Span]:
+    """Footnote lines, each labelled with its mark ("1", "*", ...)."""
+    return [Span(m.start("body"), m.end("body"), m.group("mark")) for m in FOOTNOTE_LINE.finditer(text)]
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraph spans: text between blank lines."""
+    out, last = [], 0
+    for m in PARAGRAPH_BREAK.finditer(text):
+        if text[last:m.start()].strip():
+            out.append(Span(last, m.start(), "paragraph"))
+        last = m.end()
+    if text[last:].strip():
+        out.append(Span(last, len(text), "paragraph"))
+    return out
+
+
+def inside(spans: list[Span], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any of the spans."""
+    return any(s.start < end and start < s.end for s in spans)
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 400) -> str:
+    """The sentence containing [start, end), cut to about `limit` characters, whitespace folded."""
+    left = max(0, start - limit)
+    right = min(len(text), end + limit)
+    s = left
+    for m in SENTENCE_END.finditer(text, left, start):
+        s = m.end()
+    m = SENTENCE_END.search(text, end, right)
+    e = m.start() + 1 if m else right
+    return " ".join(text[s:e].split())

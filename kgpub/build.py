@@ -1,0 +1,164 @@
+"""The build: corpus -> extraction -> RDF -> SHACL validation -> store and dumps, switched into service atomically."""
+from __future__ import annotations
+
+import fcntl
+import re
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from extract.corpus import CorpusError, Document, list_corpus, read_document
+from extract.emit import Minter, corpus_triples
+from extract.pipeline import DocumentMentions, extract_document
+from extract.registry import load_registry
+from extract.resolve import resolve
+from kgpub.builds import new_build_folder, publish_build
+from kgpub.config import Config
+from kgpub.output import sorted_ntriples, write_dumps, write_manifest
+from ontology.vocab import new_graph
+from shapes.validate import Report, validate_graph
+
+
+class BuildError(Exception):
+    """A build that cannot finish; the message says what to fix. The build in service is untouched."""
+
+
+class ValidationFailed(BuildError):
+    """The graph breaks the shapes; nothing was published."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.summary())
+        self.report = report
+
+
+class Progress:
+    """Per-step and per-document lines on stderr; silent with --quiet."""
+
+    def __init__(self, quiet: bool = False, stream=None):
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            elapsed = time.perf_counter() - self.started
+            print(f"[{elapsed:6.1f}s] {message}", file=self.stream, flush=True)
+
+
+@contextmanager
+def build_lock(build_dir: Path):
+    """One build at a time per build folder."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{build_dir}: another build is running; wait for it to finish") from None
+        yield
+
+
+README_ROW = re.compile(r"^\|\s*(?P<file>[^|]+?\.txt)\s*\|\s*(?P<what>.+?)\s*\|\s*$", re.M)
+
+
+def corpus_descriptions(corpus_dir: Path) -> dict[str, str]:
+    """Descriptions of the texts from the corpus README's table (file | what it is), if there is one."""
+    readme = corpus_dir / "README.md"
+    if not readme.exists():
+        return {}
+    text = readme.read_text(encoding="utf-8", errors="replace")
+    return {Path(m.group("file").strip("` ")).stem: re.sub(r"[*`]", "", m.group("what"))
+            for m in README_ROW.finditer(text)}
+
+
+def read_corpus(corpus_dir: Path, progress: Progress) -> list[Document]:
+    """Every usable text of the corpus; a broken one stops the build, an empty one is skipped with a warning."""
+    docs = []
+    for path in list_corpus(corpus_dir):
+        doc = read_document(path)
+        if not doc.text.strip():
+            progress.say(f"warning: {path}: empty text, skipped")
+            continue
+        docs.append(doc)
+    if not docs:
+        raise CorpusError(f"{corpus_dir}: every .txt file is empty; nothing to build")
+    return docs
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    path: Path
+    manifest: dict
+
+
+def new_build_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
+
+
+def run_build(config: Config, progress: Progress | None = None) -> BuildResult:
+    """Build the graph from the corpus and put it into service; on any failure the previous build stays."""
+    progress = progress or Progress(config.quiet)
+    with build_lock(config.build_dir):
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        try:
+            docs = read_corpus(config.corpus_dir, progress)
+        except CorpusError as err:
+            raise BuildError(str(err)) from None
+        registry = load_registry(config.records_dir)
+        extracted: list[DocumentMentions] = []
+        for i, doc in enumerate(docs, 1):
+            dm = extract_document(doc, registry)
+            extracted.append(dm)
+            kinds = Counter(m.kind for m in dm.mentions)
+            progress.say(f"[{i}/{len(docs)}] {doc.doc_id}: " +
+                         ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items())))
+        timings["extract"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        resolved = resolve(extracted, registry)
+        graph = new_graph()
+        for triple in corpus_triples(Minter(config.base_iri), resolved, corpus_descriptions(config.corpus_dir)):
+            graph.add(triple)
+        timings["rdf"] = time.perf_counter() - t1
+        progress.say(f"graph: {len(graph)} triples, {len(resolved.entities)} entities")
+
+        t2 = time.perf_counter()
+        report = validate_graph(graph)
+        timings["validate"] = time.perf_counter() - t2
+        if not report.conforms:
+            raise ValidationFailed(report)
+        progress.say("validation: the graph conforms to the shapes")
+
+        t3 = time.perf_counter()
+        build_id = new_build_id()
+        folder = new_build_folder(config.build_dir, build_id)
+        dumps, triples = write_dumps(folder, build_id, sorted_ntriples(graph), config.license)
+        report.graph.serialize(folder / "validation-report.ttl", format="turtle")
+        timings["store_and_dumps"] = time.perf_counter() - t3
+        entity_counts = Counter(e.kind for e in resolved.entities.values())
+        manifest = {
+            "build_id": build_id,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "base_iri": config.base_iri,
+            "title": config.title,
+            "license": config.license,
+            "triples": triples,
+            "entities": dict(sorted(entity_counts.items())),
+            "linked": dict(sorted(Counter(e.kind for e in resolved.entities.values() if e.qid).items())),
+            "documents": [{"id": dm.doc.doc_id, "sha256": dm.doc.sha256, "characters": len(dm.doc.text),
+                           "mentions": dict(sorted(Counter(m.kind for m in dm.mentions).items()))}
+                          for dm in extracted],
+            "dumps": dumps,
+            "validation": {"conforms": True, "report": "validation-report.ttl"},
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        }
+        write_manifest(folder, manifest)
+        final = publish_build(config.build_dir, folder, build_id, config.keep_builds)
+        progress.say(f"build {build_id} in service: {triples} triples in {final}")
+        return BuildResult(build_id, final, manifest)

@@ -1,0 +1,186 @@
+"""The `kgpub` command line: build, validate, serve, stats, extract."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from kgpub.config import Config, load_config
+
+EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g. KGPUB_PORT=9000."
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """Defaults < environment < the flags given on the command line."""
+    names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads")
+    given = {n: getattr(args, n) for n in names if getattr(args, n, None) not in (None, False)}
+    return load_config(**given)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kgpub.build import BuildError, ValidationFailed, run_build
+    config = config_from(args)
+    try:
+        result = run_build(config)
+    except ValidationFailed as err:
+        print(f"error: the build was not published, the graph breaks the shapes.\n{err}\n"
+              "The previous build (if any) is still in service.", file=sys.stderr)
+        return 3
+    except BuildError as err:
+        print(f"error: {err}\nThe previous build (if any) is still in service.", file=sys.stderr)
+        return 2
+    if config.quiet:
+        print(result.path)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kgpub.builds import NoBuildError, current_build
+    from shapes.validate import validate_file
+    config = config_from(args)
+    if args.file:
+        path = Path(args.file)
+    else:
+        try:
+            build = current_build(config.build_dir)
+        except NoBuildError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        path = build.file(next(d["name"] for d in build.manifest["dumps"] if d["name"].endswith(".nt.gz")))
+    if not path.exists():
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        report = validate_file(path)
+    except Exception as err:  # a parse error of the user's file: say which and why
+        print(f"error: {path}: cannot be read as RDF: {err}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0 if report.conforms else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kgpub.builds import NoBuildError, current_build
+    from server.run import serve
+    config = config_from(args)
+    if not args.data:
+        try:
+            current_build(config.build_dir)
+        except NoBuildError:
+            print(f"No build in {config.build_dir} yet: building it first.", file=sys.stderr)
+            status = cmd_build(args)
+            if status:
+                return status
+    return serve(config, data_files=[Path(p) for p in args.data or []])
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kgpub.builds import NoBuildError, current_build
+    config = config_from(args)
+    try:
+        build = current_build(config.build_dir)
+    except NoBuildError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    m = build.manifest
+    if args.json:
+        print(json.dumps({k: m[k] for k in ("build_id", "triples", "entities", "linked", "documents")}, indent=2))
+        return 0
+    print(f"build {m['build_id']} ({m['created']}): {m['triples']} triples")
+    print("\nentities per class (linked to Wikidata / all):")
+    for kind, n in m["entities"].items():
+        print(f"  {kind:<14}{m.get('linked', {}).get(kind, 0):>5} / {n}")
+    print("\nmentions per document:")
+    for doc in m["documents"]:
+        print(f"  {doc['id']}: " + ", ".join(f"{n} {k}" for k, n in doc["mentions"].items()))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extract.corpus import CorpusError, read_document
+    from extract.pipeline import extract_document
+    from extract.registry import load_registry
+    config = config_from(args)
+    try:
+        doc = read_document(Path(args.file))
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    found = extract_document(doc, load_registry(config.records_dir)).mentions
+    if args.kind:
+        found = [m for m in found if m.kind == args.kind]
+    if args.json:
+        print(json.dumps([m.to_json() for m in found], indent=1, ensure_ascii=False))
+        return 0
+    for m in found:
+        attrs = " ".join(f"{k}={v!r}" for k, v in m.attrs if k not in ("passage",))
+        print(f"{m.start:>7}-{m.end:<7} {m.kind:<10} {m.rule:<28} {m.key[:40]:<40} {m.text[:60]!r} {attrs}")
+    print("\n" + ", ".join(f"{n} {k}" for k, n in sorted(Counter(m.kind for m in found).items())), file=sys.stderr)
+    return 0
+
+
+def add_common(parser: argparse.ArgumentParser, corpus: bool = False) -> None:
+    parser.add_argument("--build-dir", dest="build_dir", type=Path,
+                        help="folder of builds (default: data/build)")
+    if corpus:
+        parser.add_argument("--corpus", dest="corpus_dir", type=Path,
+                            help="folder of .txt texts to build from (default: data/corpus)")
+        parser.add_argument("--base-iri", dest="base_iri", help="base IRI of every minted IRI "
+                            "(default: https://w3id.org/kgpub/)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print no progress")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kgpub", epilog=EPILOG,
+                                  description="Build a linked-data knowledge graph from texts and publish it.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="extract, validate and publish the graph of a corpus", epilog=EPILOG,
+                       description="Build the graph from the corpus into a new build folder and put it into "
+                                   "service only if everything succeeded; a failed build changes nothing.")
+    add_common(p, corpus=True)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="SHACL-validate the current build or any RDF file", epilog=EPILOG)
+    p.add_argument("file", nargs="?", help="an RDF file (.ttl, .nt, .jsonld, .rdf, optionally .gz); "
+                                           "default: the current build")
+    add_common(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("serve", help="serve the current build (building it first if there is none)",
+                       epilog=EPILOG)
+    add_common(p, corpus=True)
+    p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default: 8080; 0 picks a free one)")
+    p.add_argument("--threads", type=int, help="worker threads of the WSGI server (default: 8)")
+    p.add_argument("--query-timeout", dest="query_timeout", type=float,
+                   help="seconds after which a query is stopped (default: 10)")
+    p.add_argument("--max-rows", dest="max_rows", type=int, help="most result rows returned (default: 10000)")
+    p.add_argument("--data", nargs="+", metavar="FILE",
+                   help="serve these RDF files (TriG/N-Quads keep their named graphs) instead of a build")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("stats", help="triples, entities per class, mentions per document", epilog=EPILOG)
+    add_common(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("extract", help="show what the extractors find in one text, with spans and rules",
+                       epilog=EPILOG)
+    p.add_argument("file", help="a .txt file")
+    p.add_argument("--kind", choices=["person", "work", "congress", "date", "quotation"],
+                   help="only this kind of mention")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_extract)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

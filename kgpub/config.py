@@ -1,0 +1,65 @@
+"""Every setting in one place: defaults that work, overridden by environment variables, then by CLI flags."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "KGPUB_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of a build and of the server. Each field can be set as KGPUB_<NAME> in the environment."""
+
+    base_iri: str = "https://w3id.org/kgpub/"
+    corpus_dir: Path = Path("data/corpus")
+    build_dir: Path = Path("data/build")
+    records_dir: Path = PROJECT_ROOT / "data" / "records"
+    cache_dir: Path = Path("data/cache")
+    keep_builds: int = 3
+    host: str = "127.0.0.1"
+    port: int = 8080
+    threads: int = 8
+    query_timeout: float = 10.0
+    max_rows: int = 10000
+    max_body_bytes: int = 1_000_000
+    max_concurrent_queries: int = 4
+    service_allowlist: tuple[str, ...] = ()
+    title: str = "Dictatorship of the Proletariat: a knowledge graph of texts and quotations"
+    license: str = "https://creativecommons.org/licenses/by/4.0/"
+    publisher: str = "kgpub"
+    quiet: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def with_overrides(self, **values) -> "Config":
+        """A copy with the given fields replaced; None values leave a field as it is."""
+        return dataclasses.replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def _coerce(kind: type | str, raw: str):
+    kind = str(kind)
+    if "Path" in kind:
+        return Path(raw)
+    if "int" in kind and "tuple" not in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    if "bool" in kind:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if "tuple" in kind:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def load_config(environ: dict[str, str] | None = None, **overrides) -> Config:
+    """Defaults, then KGPUB_* environment variables, then explicit overrides (CLI flags)."""
+    environ = os.environ if environ is None else environ
+    from_env = {}
+    for f in dataclasses.fields(Config):
+        raw = environ.get(ENV_PREFIX + f.name.upper())
+        if raw is not None and f.name != "extra":
+            from_env[f.name] = _coerce(f.type, raw)
+    return Config().with_overrides(**from_env).with_overrides(**overrides)

@@ -1,0 +1,81 @@
+"""Writing a build's outputs: the embedded store, the dumps (Turtle, N-Triples, JSON-LD) and the manifest."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph
+
+from kgpub.builds import MANIFEST, STORE
+from ontology.vocab import ONTOLOGY_FILE, PREFIXES
+from shapes.validate import SHAPES_FILE
+
+MEDIA_TYPES = {".ttl": "text/turtle", ".nt.gz": "application/n-triples", ".jsonld": "application/ld+json",
+               ".nt": "application/n-triples"}
+PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sorted_ntriples(graph: Graph) -> bytes:
+    """The graph as N-Triples, one line per triple, sorted: the same graph gives the same bytes."""
+    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"\n".join(sorted(set(line for line in lines if line.strip()))) + b"\n"
+
+
+def write_store(folder: Path, ntriples_path: Path) -> int:
+    """Bulk-load the N-Triples into a new on-disk pyoxigraph store; return its triple count."""
+    store = pyoxigraph.Store(str(folder / STORE))
+    store.bulk_load(path=str(ntriples_path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.optimize()
+    count = len(store)
+    store.flush()
+    del store
+    return count
+
+
+def dump_entry(path: Path, kind: str, triples: int | None, license_iri: str) -> dict:
+    suffix = ".nt.gz" if path.name.endswith(".nt.gz") else path.suffix
+    return {"name": path.name, "kind": kind, "media_type": MEDIA_TYPES.get(suffix, "text/turtle"),
+            "encoding": "gzip" if path.name.endswith(".gz") else None,
+            "bytes": path.stat().st_size, "sha256": sha256_of(path), "triples": triples, "license": license_iri}
+
+
+def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) -> tuple[list[dict], int]:
+    """Write the store and every dump of the graph; return the manifest's dump entries and the triple count."""
+    stem = f"kgpub-{build_id}"
+    nt_path = folder / f"{stem}.nt"
+    nt_path.write_bytes(ntriples)
+    triples = write_store(folder, nt_path)
+    with gzip.GzipFile(folder / f"{stem}.nt.gz", "wb", mtime=0) as handle:
+        handle.write(ntriples)
+    nt_path.unlink()
+    quads = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    pyoxigraph.serialize(quads, str(folder / f"{stem}.ttl"), format=pyoxigraph.RdfFormat.TURTLE,
+                         prefixes=PREFIX_MAP)
+    pyoxigraph.serialize(quads, str(folder / f"{stem}.jsonld"), format=pyoxigraph.RdfFormat.JSON_LD,
+                         prefixes=PREFIX_MAP)
+    shutil.copyfile(ONTOLOGY_FILE, folder / "ontology.ttl")
+    shutil.copyfile(SHAPES_FILE, folder / "shapes.ttl")
+    ontology_triples = len(Graph().parse(ONTOLOGY_FILE))
+    shapes_triples = len(Graph().parse(SHAPES_FILE))
+    entries = [dump_entry(folder / f"{stem}.ttl", "graph", triples, license_iri),
+               dump_entry(folder / f"{stem}.nt.gz", "graph", triples, license_iri),
+               dump_entry(folder / f"{stem}.jsonld", "graph", triples, license_iri),
+               dump_entry(folder / "ontology.ttl", "ontology", ontology_triples, license_iri),
+               dump_entry(folder / "shapes.ttl", "shapes", shapes_triples, license_iri)]
+    return entries, triples
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The project's ontology (Turtle) and the vocabulary terms every other step imports."""

@@ -1,0 +1,1 @@
+"""SHACL shapes the published graph must satisfy, and the validator that applies them."""
