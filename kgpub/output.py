@@ -57,8 +57,8 @@ def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) 
     nt_path = folder / f"{stem}.nt"
     nt_path.write_bytes(ntriples)
     triples = write_store(folder, nt_path)
-    with gzip.GzipFile(folder / f"{stem}.nt.gz", "wb", mtime=0) as handle:
-        handle.write(ntriples)
+    with open(folder / f"{stem}.nt.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as handle:
+        handle.write(ntriples)  # no name or time in the header: the same graph gives the same bytes
     nt_path.unlink()
     quads = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
     pyoxigraph.serialize(quads, str(folder / f"{stem}.ttl"), format=pyoxigraph.RdfFormat.TURTLE,

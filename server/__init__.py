@@ -1,0 +1,1 @@
+"""The web side: SPARQL endpoint, resource pages and dumps over one built store; never imports extraction code."""

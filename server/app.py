@@ -1,0 +1,93 @@
+"""The Flask application factory: one build source, one query engine, the blueprints, headers and errors."""
+from __future__ import annotations
+
+from email.utils import format_datetime
+from datetime import datetime
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from kgpub.config import Config
+from ontology.vocab import PREFIXES
+from server import dumps, pages, sparql
+from server.engine import QueryEngine
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def last_modified(build) -> str:
+    return format_datetime(datetime.fromisoformat(build.manifest["created"]), usegmt=True)
+
+
+def create_app(config: Config, source, engine: QueryEngine | None = None) -> Flask:
+    """A site over one build source (BuildSource or FixedSource); the engine runs the /sparql queries."""
+    app = Flask(__name__)
+    app.config["KGPUB"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False
+    engine = engine or QueryEngine(config.max_concurrent_queries, config.query_timeout)
+    app.extensions["kgpub_source"] = source
+    app.extensions["kgpub_engine"] = engine
+    app.extensions["kgpub_prefixes"] = {p: str(ns) for p, ns in PREFIXES.items()}
+    app.extensions["kgpub_last_modified"] = last_modified
+
+    def page_context() -> dict:
+        build, _ = source.get()
+        return {"site_title": build.manifest.get("title") or config.title, "manifest": build.manifest,
+                "base_iri": build.manifest["base_iri"]}
+
+    app.extensions["kgpub_page_context"] = page_context
+
+    @app.template_filter("local")
+    def local(iri: str) -> str:
+        """An IRI of this dataset as a link on this site; other IRIs unchanged."""
+        base = source.get()[0].manifest["base_iri"]
+        return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+    @app.template_filter("short")
+    def short(iri: str) -> str:
+        for prefix, namespace in PREFIXES.items():
+            if iri.startswith(str(namespace)):
+                return f"{prefix}:{iri[len(str(namespace)):]}"
+        return iri
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, X-SPARQL-Truncated, X-Build, Warning"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+                "Access-Control-Request-Headers", "Content-Type, Accept")
+            response.headers["Access-Control-Max-Age"] = "86400"
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = CSP
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException) -> Response:
+        messages = {404: "not found: no resource, page or dump at this address; start from / or query /sparql",
+                    405: "method not allowed here", 413: f"request body over {config.max_body_bytes} bytes; "
+                    "send a shorter query"}
+        text = messages.get(err.code, err.description or err.name)
+        return Response(text + "\n", status=err.code, mimetype="text/plain")
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception) -> Response:
+        app.logger.exception("unexpected error")
+        return Response("the server could not answer this request; it has been logged. Try again, or report "
+                        "the URL to the publisher\n", status=503, mimetype="text/plain")
+
+    return app

@@ -1,0 +1,187 @@
+"""Running SPARQL queries in a pool of worker processes, so a query past its time limit is really stopped."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, select_bytes
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run: where, what, over which dataset, and which media types the client accepts."""
+
+    store_path: str
+    query: str
+    select_type: str | None          # chosen media type for SELECT/ASK results, None if none acceptable
+    graph_type: str | None           # chosen media type for CONSTRUCT/DESCRIBE results
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = False
+    base_iri: str | None = None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a query gave: status 'ok', 'syntax', 'unacceptable', 'timeout', 'busy' or 'error'."""
+
+    status: str
+    form: str = ""                   # select | ask | graph
+    media_type: str = ""
+    body: bytes = b""
+    rows: int = 0
+    truncated: bool = False
+    message: str = ""
+    elapsed: float = 0.0
+
+
+def dataset_options(job: Job) -> dict:
+    options: dict = {}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif job.union_default_graph:
+        options["use_default_graph_as_union"] = True
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    return options
+
+
+def execute(store: ox.Store, job: Job) -> Outcome:
+    """Run one job against an open store (in a worker process)."""
+    started = time.perf_counter()
+    try:
+        result = store.query(job.query, **dataset_options(job))
+    except SyntaxError as err:
+        return Outcome("syntax", message=str(err))
+    if isinstance(result, ox.QueryBoolean):
+        if job.select_type is None:
+            return Outcome("unacceptable", form="ask")
+        body = boolean_bytes(bool(result), SELECT_FORMATS[job.select_type])
+        return Outcome("ok", "ask", job.select_type, body, 1, elapsed=time.perf_counter() - started)
+    if isinstance(result, ox.QuerySolutions):
+        if job.select_type is None:
+            return Outcome("unacceptable", form="select")
+        variables = [v.value for v in result.variables]
+        rows, truncated = [], False
+        for solution in result:
+            if len(rows) >= job.max_rows:
+                truncated = True
+                break
+            rows.append([solution[i] for i in range(len(variables))])
+        body = select_bytes(variables, rows, SELECT_FORMATS[job.select_type])
+        return Outcome("ok", "select", job.select_type, body, len(rows), truncated,
+                       elapsed=time.perf_counter() - started)
+    if job.graph_type is None:
+        return Outcome("unacceptable", form="graph")
+    triples, truncated = [], False
+    for triple in result:
+        if len(triples) >= job.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    body = graph_bytes(triples, job.graph_type, dict(job.prefixes))
+    return Outcome("ok", "graph", job.graph_type, body, len(triples), truncated,
+                   elapsed=time.perf_counter() - started)
+
+
+def worker_main(conn) -> None:
+    """A worker process: open stores read-only as jobs name them, run jobs, send outcomes back."""
+    stores: dict[str, ox.Store] = {}
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            store = stores.get(job.store_path)
+            if store is None:
+                stores.clear()  # a new build: let the old one go
+                store = stores[job.store_path] = ox.Store.read_only(job.store_path)
+            outcome = execute(store, job)
+        except Exception as err:  # reported to the client as an engine error, never a traceback
+            outcome = Outcome("error", message=f"{type(err).__name__}: {err}")
+        conn.send(outcome)
+
+
+class Worker:
+    """One worker process and the pipe to it."""
+
+    def __init__(self, context):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryEngine:
+    """A fixed pool of worker processes; at most `workers` queries run at once, each within `timeout` seconds."""
+
+    def __init__(self, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0):
+        self.timeout = timeout
+        self.queue_wait = queue_wait
+        self.context = mp.get_context("spawn")
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.lock = threading.Lock()
+        self.workers = [Worker(self.context) for _ in range(workers)]
+        for worker in self.workers:
+            self.idle.put(worker)
+        self.closed = False
+
+    def run(self, job: Job, timeout: float | None = None) -> Outcome:
+        """Run a job on an idle worker; past the timeout the worker is killed and replaced."""
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        try:
+            worker = self.idle.get(timeout=self.queue_wait)
+        except queue.Empty:
+            return Outcome("busy", message="the server is running as many queries as it allows; retry shortly")
+        started = time.perf_counter()
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(limit):
+                outcome = worker.conn.recv()
+                self.idle.put(worker)
+                return outcome
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+        else:
+            self._replace(worker)
+            return Outcome("timeout", message=f"the query ran longer than the limit of {limit:g} s and was stopped",
+                           elapsed=time.perf_counter() - started)
+        self._replace(worker)
+        return Outcome("error", message="the query engine failed on this query; it has been restarted")
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        if self.closed:
+            return
+        fresh = Worker(self.context)
+        with self.lock:
+            self.workers = [fresh if w is worker else w for w in self.workers]
+        self.idle.put(fresh)
+
+    def close(self) -> None:
+        self.closed = True
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.process.join(timeout=2)
+            if worker.process.is_alive():
+                worker.kill()

@@ -1,0 +1,244 @@
+"""HTML and RDF views of the graph: home page, resource pages, document pages, lists, ontology and shapes."""
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+
+from ontology.vocab import ONTOLOGY_FILE, SCHEMA
+from server import graphdata
+from server.negotiation import best_match
+from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
+from shapes.validate import SHAPES_FILE
+
+bp = Blueprint("pages", __name__)
+
+KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation")
+EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
+              "rdf": "application/rdf+xml", "html": "text/html"}
+PAGE_OFFERED = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+LISTS = {"person": SCHEMA.Person, "work": "https://w3id.org/kgpub/ontology#Work", "congress": SCHEMA.Event,
+         "organization": SCHEMA.Organization, "quotation": SCHEMA.Quotation,
+         "document": "https://w3id.org/kgpub/ontology#Document"}
+DESCRIBE = """CONSTRUCT { ?x ?p ?o . ?s ?q ?x . ?t ?tp ?to . ?sel ?sp ?so } WHERE {
+  { ?x ?p ?o } UNION { ?s ?q ?x } UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t . ?t ?tp ?to }
+  UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t2 . ?t2 <http://www.w3.org/ns/oa#hasSelector> ?sel . ?sel ?sp ?so } }"""
+
+
+def source():
+    return current_app.extensions["kgpub_source"].get()
+
+
+def media_for(ext: str | None) -> str | None:
+    if ext:
+        return EXTENSIONS.get(ext)
+    fmt = request.args.get("format")
+    if fmt:
+        return FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+    return best_match(request.headers.get("Accept"), PAGE_OFFERED)
+
+
+def rdf_response(store: ox.Store, iri: str, media: str) -> Response:
+    triples = graphdata.construct(store, DESCRIBE, x=iri)
+    body = graph_bytes(triples, media, current_app.extensions["kgpub_prefixes"])
+    return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def json_ld_of(store: ox.Store, iri: str) -> str:
+    """The resource's own triples as JSON-LD, safe to embed in a <script> element."""
+    triples = graphdata.construct(store, "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", x=iri)
+    text = (graph_bytes(triples, "application/ld+json") or b"[]").decode("utf-8")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@bp.route("/")
+def index():
+    build, store = source()
+    media = media_for(None)
+    if media == "application/json" or request.args.get("format") == "json":
+        return metadata()
+    return render_template("index.html", counts=graphdata.counts(store), **page_context())
+
+
+@bp.route("/-/metadata")
+@bp.route("/-/metadata.json")
+def metadata():
+    build, _ = source()
+    m = build.manifest
+    return Response(json.dumps({k: m.get(k) for k in ("build_id", "created", "title", "license", "base_iri",
+                                                      "triples", "entities", "linked", "documents", "dumps",
+                                                      "validation")}, indent=2),
+                    mimetype="application/json")
+
+
+@bp.route("/-/versions")
+@bp.route("/-/versions.json")
+def versions():
+    from importlib.metadata import version
+    import sys
+    import kgpub
+    out = {"kgpub": kgpub.__version__, "python": sys.version.split()[0]}
+    for package in ("pyoxigraph", "rdflib", "pyshacl", "flask", "waitress"):
+        try:
+            out[package] = version(package)
+        except Exception:  # a package not installed: say so rather than fail
+            out[package] = None
+    return Response(json.dumps(out, indent=2), mimetype="application/json")
+
+
+@bp.route("/browse/<kind>")
+def browse(kind: str):
+    if kind not in LISTS:
+        abort(404)
+    build, store = source()
+    rows = graphdata.entities_of(store, str(LISTS[kind]))
+    items = [{"iri": r["x"].value, "label": (r["label"].value if r["label"] is not None else r["x"].value)[:200],
+              "mentions": int(r["mentions"].value)} for r in rows]
+    return render_template("browse.html", kind=kind, items=items, **page_context())
+
+
+def split_ext(slug: str) -> tuple[str, str | None]:
+    m = re.match(r"^(.*)\.(ttl|nt|jsonld|rdf|html)$", slug)
+    return (m.group(1), m.group(2)) if m else (slug, None)
+
+
+@bp.route("/<kind>/<path:slug>")
+def resource(kind: str, slug: str):
+    """Every IRI minted by a build resolves here: HTML for browsers, RDF by Accept or by extension."""
+    if kind not in KINDS:
+        abort(404)
+    slug, ext = split_ext(slug)
+    build, store = source()
+    iri = build.manifest["base_iri"] + f"{kind}/{slug}"
+    if not graphdata.exists(store, iri):
+        abort(404)
+    media = media_for(ext)
+    if media is None:
+        return Response("none of the media types in Accept is available for this resource; accept one of: "
+                        + ", ".join(PAGE_OFFERED) + "\n", status=406, mimetype="text/plain")
+    if media in GRAPH_FORMATS:
+        response = rdf_response(store, iri, media)
+        if ext is None:
+            ext_for = {v: k for k, v in EXTENSIONS.items()}
+            response.headers["Content-Location"] = f"/{kind}/{slug}.{ext_for.get(media, 'ttl')}"
+        return response
+    if media != "text/html":
+        return Response(f"unknown format {media!r}; use one of: " + ", ".join(EXTENSIONS) + "\n", status=406,
+                        mimetype="text/plain")
+    if kind == "document":
+        return document_page(store, iri, slug)
+    props = graphdata.outgoing(store, iri)
+    label = graphdata.label_of(store, iri) or slug
+    evidence = graphdata.evidence(store, iri)
+    response = Response(render_template(
+        "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
+        evidence=evidence, wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
+        json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def segments(text: str, annotations: list[graphdata.Annotation]) -> list[dict]:
+    """The text cut at every annotation boundary, each piece with the annotations covering it."""
+    cuts = sorted({0, len(text), *[a.start for a in annotations], *[a.end for a in annotations]})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [x for x in annotations if x.start <= a and b <= x.end]
+        innermost = min(covering, key=lambda x: x.end - x.start) if covering else None
+        starts = [x.start for x in annotations if x.start == a]
+        out.append({"text": text[a:b], "kinds": sorted({x.kind for x in covering}), "link": innermost,
+                    "anchor": f"c{a}" if starts else None})
+    return out
+
+
+def document_page(store: ox.Store, iri: str, slug: str):
+    text = graphdata.document_text(store, iri) or ""
+    annotations = graphdata.document_annotations(store, iri)
+    mentioned: dict[str, graphdata.Annotation] = {}
+    counts: dict[str, int] = {}
+    for a in annotations:
+        mentioned.setdefault(a.body, a)
+        counts[a.body] = counts.get(a.body, 0) + 1
+    listing = sorted(mentioned.values(), key=lambda a: (a.kind, a.label))
+    return render_template("document.html", iri=iri, label=graphdata.label_of(store, iri) or slug,
+                           props=graphdata.outgoing(store, iri), segments=segments(text, annotations),
+                           mentioned=listing, counts=counts, json_ld=json_ld_of(store, iri), formats=EXTENSIONS,
+                           slug=slug, **page_context())
+
+
+def vocabulary_terms(path) -> list[dict]:
+    """Every named term of an ontology or shapes file with its kind, label, comment and alignments."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import OWL, RDF, RDFS
+    from ontology.vocab import SH
+    graph = Graph().parse(path)
+    out = []
+    for s in sorted({s for s in graph.subjects() if isinstance(s, URIRef)}):
+        kinds = sorted(str(t).rsplit("#", 1)[-1] for t in graph.objects(s, RDF.type))
+        label = graph.value(s, RDFS.label) or graph.value(s, SH.name) or ""
+        comment = graph.value(s, RDFS.comment) or graph.value(s, SH.description) or ""
+        aligned = sorted(str(o) for p in (RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf)
+                         for o in graph.objects(s, p) if isinstance(o, URIRef))
+        out.append({"iri": str(s), "name": str(s).rsplit("#", 1)[-1], "kinds": kinds, "label": str(label),
+                    "comment": str(comment), "aligned": aligned})
+    return out
+
+
+def vocabulary_response(path, iri_label: str):
+    media = media_for(None)
+    if media == "text/html":
+        return render_template("vocabulary.html", title=iri_label, terms=vocabulary_terms(path),
+                               turtle=path.read_text("utf-8"), **page_context())
+    if media in GRAPH_FORMATS and media != "text/turtle":
+        from rdflib import Graph
+        fmt = {"application/n-triples": "nt", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
+               "text/plain": "nt"}[media]
+        return Response(Graph().parse(path).serialize(format=fmt), content_type=media + "; charset=utf-8")
+    return Response(path.read_bytes(), content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@bp.route("/ontology")
+@bp.route("/ontology.ttl")
+def ontology():
+    if request.path.endswith(".ttl"):
+        return Response(ONTOLOGY_FILE.read_bytes(), content_type="text/turtle; charset=utf-8")
+    return vocabulary_response(ONTOLOGY_FILE, "Ontology")
+
+
+@bp.route("/shapes")
+@bp.route("/shapes.ttl")
+def shapes():
+    if request.path.endswith(".ttl"):
+        return Response(SHAPES_FILE.read_bytes(), content_type="text/turtle; charset=utf-8")
+    return vocabulary_response(SHAPES_FILE, "Shapes")
+
+
+@bp.route("/validation")
+def validation():
+    build, _ = source()
+    report = (build.manifest.get("validation") or {}).get("report")
+    if not report:
+        abort(404)
+    return Response(build.file(report).read_bytes(), content_type="text/turtle; charset=utf-8")
+
+
+@bp.route("/.well-known/void")
+def void():
+    from server.describe import RDFLIB_FORMATS, void_graph
+    build, _ = source()
+    media = media_for(None)
+    if media not in RDFLIB_FORMATS:
+        media = "text/turtle"
+    body = void_graph(build.manifest, request.host_url).serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
+    return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@bp.route("/query")
+def query_page():
+    return redirect(url_for("sparql.endpoint", **request.args), code=303)
+
+
+def page_context() -> dict:
+    return current_app.extensions["kgpub_page_context"]()

@@ -1,0 +1,73 @@
+"""The build in service: follows the `current` link, re-reading the manifest and store when a new build lands."""
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgpub.builds import Build, current_build, current_target
+
+DATA_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+                ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+                ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
+
+
+class BuildSource:
+    """The current build and a read-only store over it, swapped as a pair when `current` changes."""
+
+    def __init__(self, build_dir: Path):
+        self.build_dir = build_dir
+        self.lock = threading.Lock()
+        self._target: str | None = None
+        self._state: tuple[Build, ox.Store] | None = None
+
+    def get(self) -> tuple[Build, ox.Store]:
+        """(build, store) of the build in service; one readlink per call, a reload only after a switch."""
+        target = current_target(self.build_dir)
+        state = self._state
+        if state is not None and target == self._target:
+            return state
+        with self.lock:
+            if self._state is None or target != self._target:
+                build = current_build(self.build_dir)
+                self._state = (build, ox.Store.read_only(str(build.store_path)))
+                self._target = target
+            return self._state
+
+
+class FixedSource:
+    """A source that never changes: RDF files loaded once into a store of their own (`serve --data`)."""
+
+    def __init__(self, build: Build):
+        self.build = build
+        self.store = ox.Store.read_only(str(build.store_path))
+
+    def get(self) -> tuple[Build, ox.Store]:
+        return self.build, self.store
+
+
+def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
+    """Load RDF files (named graphs of TriG/N-Quads kept) into a temporary store and serve that."""
+    folder = Path(tempfile.mkdtemp(prefix="kgpub-data-"))
+    store = ox.Store(str(folder / "store"))
+    for path in files:
+        suffix = path.suffix.lower()
+        fmt = DATA_FORMATS.get(suffix)
+        if fmt is None:
+            raise ValueError(f"{path}: unknown RDF format {suffix!r}; use one of {', '.join(DATA_FORMATS)}")
+        graph = None if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else ox.DefaultGraph()
+        store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=path.resolve().as_uri())
+    triples = len(store)
+    store.flush()
+    del store
+    manifest = {"build_id": "data-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "base_iri": base_iri, "title": "RDF files: " + ", ".join(p.name for p in files),
+                "license": None, "triples": triples, "entities": {}, "linked": {}, "documents": [],
+                "dumps": [], "validation": None, "sources": [str(p.name) for p in files]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return FixedSource(Build(folder, manifest))

@@ -1,0 +1,163 @@
+"""The SPARQL 1.1 Protocol at /sparql: GET and POST queries, content negotiation, errors, service description."""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qs
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from server.engine import Job
+from server.guard import Refused, check_service, is_update
+from server.negotiation import best_match
+from server.results import FORMAT_ALIASES, GRAPH_FORMATS, SELECT_FORMATS
+
+bp = Blueprint("sparql", __name__)
+
+SELECT_OFFERED = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                  "text/tab-separated-values", "application/json", "application/xml"]
+GRAPH_OFFERED = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+                 "text/plain"]
+RDF_OFFERED = GRAPH_OFFERED
+READ_ONLY = ("This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, ...) are refused. "
+             "Download a dump from /dumps/ to work on a copy of the graph.")
+
+
+class ProtocolError(Exception):
+    """A request the protocol does not allow; carries the HTTP status and a message a person can act on."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def plain(status: int, message: str, **headers) -> Response:
+    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
+
+
+def single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ProtocolError(400, f"more than one '{name}' parameter; send exactly one")
+    return values[0] if values else None
+
+
+def read_request() -> tuple[str | None, dict[str, list[str]], bool]:
+    """(query, parameters, is_update_request) from a GET or POST as the protocol defines them."""
+    params = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    if request.method == "GET":
+        if "update" in params:
+            return None, params, True
+        return single(params.get("query", []), "query"), params, False
+    content_type = (request.mimetype or "").lower()
+    if content_type == "application/x-www-form-urlencoded":
+        form = parse_qs(request.get_data(as_text=True), keep_blank_values=True)
+        if "update" in form:
+            return None, form, True
+        merged = {**params, **form}
+        return single(form.get("query", []), "query"), merged, False
+    if content_type == "application/sparql-query":
+        if "query" in params:
+            raise ProtocolError(400, "a query was sent both in the body and as a 'query' parameter; send one")
+        return request.get_data(as_text=True), params, False
+    if content_type == "application/sparql-update":
+        return None, params, True
+    if not content_type:
+        raise ProtocolError(400, "POST without a Content-Type: use application/sparql-query (query in the body) "
+                                 "or application/x-www-form-urlencoded (query=...)")
+    raise ProtocolError(415, f"unsupported media type {content_type!r}: POST a query as "
+                             "application/sparql-query or application/x-www-form-urlencoded")
+
+
+def chosen_types(params: dict[str, list[str]]) -> tuple[str | None, str | None, bool]:
+    """(SELECT/ASK media type, graph media type, explicitly asked) from format= or the Accept header."""
+    fmt = (params.get("format") or [None])[0]
+    if fmt:
+        media = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+        return (media if media in SELECT_FORMATS else None, media if media in GRAPH_FORMATS else None, True)
+    accept = request.headers.get("Accept")
+    return best_match(accept, SELECT_OFFERED), best_match(accept, GRAPH_OFFERED), False
+
+
+def etag_for(build_id: str, query: str, media: str, params: dict) -> str:
+    key = "\x00".join([build_id, query, media, repr(sorted(params.items()))])
+    return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """Answer a SPARQL query; without one, the service description (RDF) or the query page (HTML)."""
+    app = current_app
+    config = app.config["KGPUB"]
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
+    try:
+        query, params, update = read_request()
+    except ProtocolError as err:
+        return plain(err.status, err.message)
+    except UnicodeDecodeError:
+        return plain(400, "the request is not valid UTF-8; encode the query as UTF-8")
+    if update or (query is not None and is_update(query)):
+        return plain(403, READ_ONLY)
+    if query is None:
+        return describe_service(params)
+    if not query.strip():
+        return plain(400, "empty query: send a SPARQL query in the 'query' parameter")
+    try:
+        check_service(query, config.service_allowlist)
+    except Refused as err:
+        return plain(403, str(err))
+    accept = request.headers.get("Accept") or ""
+    if "format" not in params and request.method == "GET" and "text/html" in accept and best_match(
+            accept, ["text/html"] + SELECT_OFFERED + GRAPH_OFFERED) == "text/html":
+        # a shared link opened in a browser: the query page, which runs the query it is given
+        return Response(render_template("query.html", **current_app.extensions["kgpub_page_context"]()),
+                        mimetype="text/html")
+    select_type, graph_type, _explicit = chosen_types(params)
+    if select_type is None and graph_type is None:
+        return plain(406, "none of the media types in Accept (or format=) can carry SPARQL results; "
+                          "accept one of: " + ", ".join(SELECT_OFFERED[:4] + GRAPH_OFFERED[:4]))
+    build, _store = app.extensions["kgpub_source"].get()
+    job = Job(str(build.store_path), query, select_type, graph_type, config.max_rows,
+              tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
+              prefixes=tuple(sorted(app.extensions["kgpub_prefixes"].items())))
+    etag = etag_for(build.build_id, query, f"{select_type}|{graph_type}", params)
+    if request.if_none_match and etag.strip('"') in request.if_none_match:
+        return Response(status=304, headers={"ETag": etag})
+    outcome = app.extensions["kgpub_engine"].run(job)
+    if outcome.status == "syntax":
+        return plain(400, f"malformed query: {outcome.message}")
+    if outcome.status == "unacceptable":
+        kinds = SELECT_OFFERED[:4] if outcome.form in ("select", "ask") else GRAPH_OFFERED[:4]
+        return plain(406, f"this {outcome.form.upper()} query's results cannot be given in the requested "
+                          f"media type; accept one of: {', '.join(kinds)}")
+    if outcome.status == "timeout":
+        return plain(503, outcome.message + "; make the query more selective (add LIMIT, bind variables)",
+                     **{"Retry-After": "5"})
+    if outcome.status == "busy":
+        return plain(503, outcome.message, **{"Retry-After": "2"})
+    if outcome.status != "ok":
+        app.logger.warning("query engine error: %s", outcome.message)
+        return plain(400, f"the query could not be evaluated: {outcome.message}")
+    headers = {"ETag": etag, "Last-Modified": app.extensions["kgpub_last_modified"](build),
+               "X-Build": build.build_id, "Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-SPARQL-Truncated"] = f"true; max-rows={config.max_rows}"
+        headers["Warning"] = f'199 - "results truncated to the first {config.max_rows} rows"'
+    mimetype = outcome.media_type
+    charset = "" if mimetype in ("application/sparql-results+json",) else "; charset=utf-8"
+    return Response(outcome.body, status=200, content_type=mimetype + charset, headers=headers)
+
+
+def describe_service(params: dict[str, list[str]]) -> Response:
+    """GET /sparql without a query: the SPARQL Service Description as RDF, or the query page for browsers."""
+    fmt = (params.get("format") or [None])[0]
+    media = FORMAT_ALIASES.get(fmt.lower(), fmt) if fmt else best_match(request.headers.get("Accept"),
+                                                                     ["text/html"] + RDF_OFFERED)
+    if media == "text/html" or media is None and not fmt:
+        return Response(render_template("query.html", **current_app.extensions["kgpub_page_context"]()),
+                        mimetype="text/html")
+    if media not in GRAPH_FORMATS:
+        return plain(406, "the service description is available as text/html or " + ", ".join(RDF_OFFERED))
+    from server.describe import service_description
+    body = service_description(media)
+    return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})

@@ -1,0 +1,75 @@
+"""The build: atomic switch, dumps with true checksums, and a broken corpus that changes nothing in service."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kgpub.build import BuildError, run_build
+from kgpub.builds import current_build
+from kgpub.config import load_config
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+EXCERPT = CORPUS / "003_0b2304ea58912ec4.txt"
+
+
+def small_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXCERPT, folder / EXCERPT.name)
+    return folder
+
+
+def test_build_switches_current_and_lists_true_checksums(tmp_path):
+    config = load_config(corpus_dir=small_corpus(tmp_path / "corpus"), build_dir=tmp_path / "build", quiet=True)
+    result = run_build(config)
+    build = current_build(config.build_dir)
+    assert build.build_id == result.build_id
+    for dump in build.manifest["dumps"]:
+        data = build.file(dump["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == dump["sha256"]
+        assert len(data) == dump["bytes"]
+    assert build.manifest["validation"]["conforms"] is True
+    assert [d["id"] for d in build.manifest["documents"]] == ["003_0b2304ea58912ec4"]
+
+
+def test_broken_file_stops_the_build_with_file_and_line_and_keeps_the_last_good_one(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    config = load_config(corpus_dir=corpus, build_dir=tmp_path / "build", quiet=True)
+    good = run_build(config)
+    (corpus / "broken.txt").write_bytes(b"First line is fine.\nSecond line has \xff\xfe bad bytes.\n")
+    with pytest.raises(BuildError) as err:
+        run_build(config)
+    assert "broken.txt" in str(err.value) and "line 2" in str(err.value)
+    assert current_build(config.build_dir).build_id == good.build_id
+    assert not list(config.build_dir.glob(".tmp-*"))
+
+
+def test_empty_text_is_skipped_with_a_warning(tmp_path, capsys):
+    corpus = small_corpus(tmp_path / "corpus")
+    (corpus / "empty.txt").write_text("")
+    config = load_config(corpus_dir=corpus, build_dir=tmp_path / "build")
+    result = run_build(config)
+    assert "empty.txt: empty text, skipped" in capsys.readouterr().err
+    assert [d["id"] for d in result.manifest["documents"]] == ["003_0b2304ea58912ec4"]
+
+
+def test_quiet_build_prints_no_progress(tmp_path, capsys):
+    config = load_config(corpus_dir=small_corpus(tmp_path / "corpus"), build_dir=tmp_path / "build", quiet=True)
+    run_build(config)
+    assert capsys.readouterr().err == ""
+
+
+def test_missing_corpus_folder_says_what_to_do(tmp_path):
+    config = load_config(corpus_dir=tmp_path / "nowhere", build_dir=tmp_path / "build", quiet=True)
+    with pytest.raises(BuildError, match="--corpus"):
+        run_build(config)
+
+
+def test_same_input_gives_byte_identical_ntriples(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    first = run_build(load_config(corpus_dir=corpus, build_dir=tmp_path / "a", quiet=True))
+    second = run_build(load_config(corpus_dir=corpus, build_dir=tmp_path / "b", quiet=True))
+    digest = [next(d["sha256"] for d in r.manifest["dumps"] if d["name"].endswith(".nt.gz")) for r in (first, second)]
+    assert digest[0] == digest[1]
