@@ -2,25 +2,26 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import re
 import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from extract.corpus import CorpusError, Document, list_corpus, read_document
 from extract.emit import Minter, corpus_triples
-from extract.pipeline import DocumentMentions, extract_document
-from extract.registry import load_registry
+from extract.registry import RecordError, load_registry
 from extract.resolve import resolve
-from kgpub.builds import new_build_folder, publish_build
+from kgpub.builds import Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
+from kgpub.extraction import MentionCache, extract_corpus, rules_fingerprint
 from kgpub.output import sorted_ntriples, write_dumps, write_manifest
-from ontology.vocab import new_graph
-from shapes.validate import Report, validate_graph
+from ontology.vocab import ONTOLOGY_FILE, new_graph
+from shapes.validate import SHAPES_FILE, Report, validate_graph
 
 
 class BuildError(Exception):
@@ -61,7 +62,8 @@ def build_lock(build_dir: Path):
         yield
 
 
-README_ROW = re.compile(r"^\|\s*(?P<file>[^|]+?\.txt)\s*\|\s*(?P<what>.+?)\s*\|\s*$", re.M)
+PLURALS = {"congress": "congresses", "quotation": "quotations", "person": "persons"}
+README_ROW = re.compile(r"^\|\s*(?P<file>[^|]+?\.txt)\s*\|\s*(?P<what>.+?)\s*\|\s*$", re.MULTILINE)
 
 
 def corpus_descriptions(corpus_dir: Path) -> dict[str, str]:
@@ -96,11 +98,35 @@ class BuildResult:
 
 
 def new_build_id(now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
 
 
-def run_build(config: Config, progress: Progress | None = None) -> BuildResult:
+def input_fingerprint(config: Config, docs: list[Document]) -> str:
+    """A hash of everything a build's output depends on: texts, rules, code, shapes, ontology and settings."""
+    digest = hashlib.sha256(rules_fingerprint(config.records_dir).encode())
+    for folder in (Path(__file__).parent, SHAPES_FILE.parent, ONTOLOGY_FILE.parent):
+        for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*.ttl")):
+            digest.update(path.read_bytes())
+    for doc in docs:
+        digest.update(f"{doc.doc_id}\0{doc.sha256}\0".encode())
+    readme = config.corpus_dir / "README.md"
+    if readme.exists():
+        digest.update(readme.read_bytes())
+    digest.update(f"{config.base_iri}\0{config.title}\0{config.license}".encode())
+    return digest.hexdigest()
+
+
+def unchanged_build(build_dir: Path, fingerprint: str) -> Build | None:
+    """The build in service if it was made from exactly the same input, else None."""
+    try:
+        build = current_build(build_dir)
+    except NoBuildError:
+        return None
+    return build if build.manifest.get("input_fingerprint") == fingerprint else None
+
+
+def run_build(config: Config, progress: Progress | None = None, force: bool = False) -> BuildResult:
     """Build the graph from the corpus and put it into service; on any failure the previous build stays."""
     progress = progress or Progress(config.quiet)
     with build_lock(config.build_dir):
@@ -110,14 +136,24 @@ def run_build(config: Config, progress: Progress | None = None) -> BuildResult:
             docs = read_corpus(config.corpus_dir, progress)
         except CorpusError as err:
             raise BuildError(str(err)) from None
-        registry = load_registry(config.records_dir)
-        extracted: list[DocumentMentions] = []
-        for i, doc in enumerate(docs, 1):
-            dm = extract_document(doc, registry)
-            extracted.append(dm)
-            kinds = Counter(m.kind for m in dm.mentions)
-            progress.say(f"[{i}/{len(docs)}] {doc.doc_id}: " +
-                         ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items())))
+        try:
+            registry = load_registry(config.records_dir)
+        except RecordError as err:
+            raise BuildError(str(err)) from None
+        fingerprint = input_fingerprint(config, docs)
+        unchanged = unchanged_build(config.build_dir, fingerprint)
+        if unchanged is not None and not force:
+            progress.say(f"nothing changed since build {unchanged.build_id}: it stays in service "
+                         "(--force to rebuild anyway)")
+            return BuildResult(unchanged.build_id, unchanged.path, unchanged.manifest)
+        cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules_fingerprint(config.records_dir))
+
+        def report(i: int, doc: Document, mentions: list, cached: bool) -> None:
+            kinds = Counter(m.kind for m in mentions)
+            progress.say(f"[{i + 1}/{len(docs)}] {doc.doc_id}: " + ", ".join(
+                f"{n} {PLURALS.get(k, k + 's')}" for k, n in sorted(kinds.items())) + (" (unchanged, from cache)" if cached else ""))
+
+        extracted = extract_corpus(docs, registry, cache, report)
         timings["extract"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
@@ -144,7 +180,8 @@ def run_build(config: Config, progress: Progress | None = None) -> BuildResult:
         entity_counts = Counter(e.kind for e in resolved.entities.values())
         manifest = {
             "build_id": build_id,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "input_fingerprint": fingerprint,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "base_iri": config.base_iri,
             "title": config.title,
             "license": config.license,

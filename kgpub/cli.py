@@ -23,7 +23,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from kgpub.build import BuildError, ValidationFailed, run_build
     config = config_from(args)
     try:
-        result = run_build(config)
+        result = run_build(config, force=getattr(args, "force", False))
     except ValidationFailed as err:
         print(f"error: the build was not published, the graph breaks the shapes.\n{err}\n"
               "The previous build (if any) is still in service.", file=sys.stderr)
@@ -141,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Build the graph from the corpus into a new build folder and put it into "
                                    "service only if everything succeeded; a failed build changes nothing.")
     add_common(p, corpus=True)
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the build in service")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="SHACL-validate the current build or any RDF file", epilog=EPILOG)

@@ -18,7 +18,7 @@ class Config:
     corpus_dir: Path = Path("data/corpus")
     build_dir: Path = Path("data/build")
     records_dir: Path = PROJECT_ROOT / "data" / "records"
-    cache_dir: Path = Path("data/cache")
+    cache_dir: Path | None = None  # default: <build_dir>/.cache
     keep_builds: int = 3
     host: str = "127.0.0.1"
     port: int = 8080
@@ -34,7 +34,7 @@ class Config:
     quiet: bool = False
     extra: dict = field(default_factory=dict)
 
-    def with_overrides(self, **values) -> "Config":
+    def with_overrides(self, **values) -> Config:
         """A copy with the given fields replaced; None values leave a field as it is."""
         return dataclasses.replace(self, **{k: v for k, v in values.items() if v is not None})
 
