@@ -73,3 +73,26 @@ def test_same_input_gives_byte_identical_ntriples(tmp_path):
     second = run_build(load_config(corpus_dir=corpus, build_dir=tmp_path / "b", quiet=True))
     digest = [next(d["sha256"] for d in r.manifest["dumps"] if d["name"].endswith(".nt.gz")) for r in (first, second)]
     assert digest[0] == digest[1]
+
+
+def test_unchanged_input_keeps_the_build_in_service(tmp_path, capsys):
+    config = load_config(corpus_dir=small_corpus(tmp_path / "corpus"), build_dir=tmp_path / "build")
+    first = run_build(config)
+    second = run_build(config)
+    assert second.build_id == first.build_id
+    assert "nothing changed" in capsys.readouterr().err
+    assert run_build(config, force=True).build_id != first.build_id
+
+
+def test_changing_one_text_re_extracts_only_that_text(tmp_path, capsys):
+    corpus = small_corpus(tmp_path / "corpus")
+    shutil.copy(CORPUS / "004_1fc320b69d2a5199.txt", corpus)
+    config = load_config(corpus_dir=corpus, build_dir=tmp_path / "build")
+    run_build(config)
+    capsys.readouterr()
+    changed = corpus / "004_1fc320b69d2a5199.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nKarl Marx wrote it in 1875.\n", encoding="utf-8")
+    run_build(config)
+    progress = capsys.readouterr().err.splitlines()
+    assert any("003_0b2304ea58912ec4" in line and "from cache" in line for line in progress)
+    assert any("004_1fc320b69d2a5199" in line and "from cache" not in line for line in progress)
