@@ -8,10 +8,11 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from extract.dates import precision
+from extract.documents import DocumentRecord
 from extract.model import Entity, Mention
 from extract.pipeline import DocumentMentions
 from extract.resolve import ResolvedCorpus
-from extract.structure import header_fields, sentence_around
+from extract.structure import sentence_around
 from ontology.vocab import BIBO, DCTERMS, KG, OA, OWL, RDF, RDFS, SCHEMA, TIME, WD, XSD
 
 Triple = tuple[Node, Node, Node]
@@ -169,26 +170,29 @@ def annotation_triples(minter: Minter, corpus: ResolvedCorpus, doc_node: URIRef,
     yield exact, OA.exact, Literal(m.text)
 
 
-HEADER_PROPERTIES = {"source": DCTERMS.source, "published": SCHEMA.publication, "online version": SCHEMA.provider}
-
-
 def document_triples(minter: Minter, corpus: ResolvedCorpus, dm: DocumentMentions,
-                     description: str | None = None) -> Iterator[Triple]:
+                     record: DocumentRecord | None = None, description: str | None = None) -> Iterator[Triple]:
     """A document's bibliographic record, its text, its mentions and every annotation on it."""
     doc = dm.doc
     node = minter.document(doc.doc_id)
     yield node, RDF.type, KG.Document
     yield node, RDF.type, SCHEMA.CreativeWork
     yield node, DCTERMS.identifier, Literal(doc.doc_id)
-    title = next((line.strip() for line in doc.text.splitlines() if line.strip()), doc.doc_id)
-    yield node, SCHEMA.name, Literal(" ".join(title.split())[:300])
-    yield node, RDFS.label, Literal(" ".join(title.split())[:300])
+    title = (record.title if record else "") or doc.doc_id
+    yield node, SCHEMA.name, Literal(title)
+    yield node, RDFS.label, Literal(title)
     if description:
         yield node, SCHEMA.description, Literal(description)
-    for field_name, value, _s, _e in header_fields(doc.text):
-        prop = HEADER_PROPERTIES.get(field_name)
-        if prop is not None:
-            yield node, prop, Literal(value)
+    if record is not None:
+        author = linked(corpus, minter, "person", record.author)
+        if author is not None:
+            yield node, SCHEMA.author, author
+        if record.date:
+            yield node, SCHEMA.datePublished, date_literal(record.date)[1]
+        if record.publisher:
+            yield node, DCTERMS.publisher, Literal(record.publisher)
+        if record.source:
+            yield node, DCTERMS.source, Literal(record.source)
     yield node, SCHEMA.text, Literal(doc.text)
     yield node, DCTERMS.format, Literal("text/plain")
     yield node, SCHEMA.encodingFormat, Literal("text/plain; charset=utf-8")
@@ -206,7 +210,8 @@ def document_triples(minter: Minter, corpus: ResolvedCorpus, dm: DocumentMention
         yield node, KG.mentions, body
 
 
-def corpus_triples(minter: Minter, corpus: ResolvedCorpus, descriptions: dict[str, str]) -> Iterator[Triple]:
+def corpus_triples(minter: Minter, corpus: ResolvedCorpus,
+                   records: dict[str, tuple[DocumentRecord, str | None]]) -> Iterator[Triple]:
     """Every triple of the graph: entities, dates, documents and annotations."""
     for entity in sorted(corpus.entities.values(), key=lambda e: (e.kind, e.key)):
         yield from entity_triples(minter, entity, corpus)
@@ -214,4 +219,4 @@ def corpus_triples(minter: Minter, corpus: ResolvedCorpus, descriptions: dict[st
     for value in values:
         yield from date_triples(minter, value)
     for dm in corpus.documents:
-        yield from document_triples(minter, corpus, dm, descriptions.get(dm.doc.doc_id))
+        yield from document_triples(minter, corpus, dm, *records.get(dm.doc.doc_id, (None, None)))

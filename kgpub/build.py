@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from extract.corpus import CorpusError, Document, list_corpus, read_document
+from extract.documents import document_records
 from extract.emit import Minter, corpus_triples
 from extract.registry import RecordError, load_registry
 from extract.resolve import resolve
@@ -159,7 +160,8 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         t1 = time.perf_counter()
         resolved = resolve(extracted, registry)
         graph = new_graph()
-        for triple in corpus_triples(Minter(config.base_iri), resolved, corpus_descriptions(config.corpus_dir)):
+        records = document_records(extracted, registry, corpus_descriptions(config.corpus_dir))
+        for triple in corpus_triples(Minter(config.base_iri), resolved, records):
             graph.add(triple)
         timings["rdf"] = time.perf_counter() - t1
         progress.say(f"graph: {len(graph)} triples, {len(resolved.entities)} entities")
@@ -174,8 +176,8 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         t3 = time.perf_counter()
         build_id = new_build_id()
         folder = new_build_folder(config.build_dir, build_id)
-        dumps, triples = write_dumps(folder, build_id, sorted_ntriples(graph), config.license)
         report.graph.serialize(folder / "validation-report.ttl", format="turtle")
+        dumps, triples = write_dumps(folder, build_id, sorted_ntriples(graph), config.license)
         timings["store_and_dumps"] = time.perf_counter() - t3
         entity_counts = Counter(e.kind for e in resolved.entities.values())
         manifest = {

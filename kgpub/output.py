@@ -52,7 +52,11 @@ def dump_entry(path: Path, kind: str, triples: int | None, license_iri: str) -> 
 
 
 def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) -> tuple[list[dict], int]:
-    """Write the store and every dump of the graph; return the manifest's dump entries and the triple count."""
+    """Write the store and every dump of the graph; return the manifest's dump entries and the triple count.
+
+    The graph's dumps are written last, so that in a build folder the newest Turtle file is the graph."""
+    shutil.copyfile(ONTOLOGY_FILE, folder / "ontology.ttl")
+    shutil.copyfile(SHAPES_FILE, folder / "shapes.ttl")
     stem = f"kgpub-{build_id}"
     nt_path = folder / f"{stem}.nt"
     nt_path.write_bytes(ntriples)
@@ -65,8 +69,6 @@ def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) 
                          prefixes=PREFIX_MAP)
     pyoxigraph.serialize(quads, str(folder / f"{stem}.jsonld"), format=pyoxigraph.RdfFormat.JSON_LD,
                          prefixes=PREFIX_MAP)
-    shutil.copyfile(ONTOLOGY_FILE, folder / "ontology.ttl")
-    shutil.copyfile(SHAPES_FILE, folder / "shapes.ttl")
     ontology_triples = len(Graph().parse(ONTOLOGY_FILE))
     shapes_triples = len(Graph().parse(SHAPES_FILE))
     entries = [dump_entry(folder / f"{stem}.ttl", "graph", triples, license_iri),

@@ -1,0 +1,84 @@
+"""Bibliographic record of a corpus text: title, author, date and publisher from its byline, header lines and the corpus README."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.dates import find_dates
+from extract.model import Mention
+from extract.structure import boilerplate_spans, header_fields
+
+TOP = 1500  # a byline stands near the top of a text
+BYLINE = re.compile(r"^[ \t]*(?:by|By|BY)[ \t]+(?P<name>[^\n]{3,60}?)[ \t]*$", re.M)
+NAME_LINE = re.compile(r"^[ \t]*(?P<name>[A-Z][^\n\d]{2,40}?)(?:,?[ \t]+(?P<year>1[5-9]\d\d|20\d\d))?[ \t]*$", re.M)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What a text says about itself."""
+
+    title: str
+    author: str | None = None          # a person key, as the person mentions resolve it
+    date: str | None = None            # ISO value of the date of writing or publication
+    publisher: str | None = None
+    source: str | None = None
+
+
+def first_line(text: str, skip: str | None = None) -> str:
+    """The first line of the text that is content (not site navigation, not the byline `skip`)."""
+    navigation = boilerplate_spans(text)
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        folded = " ".join(line.split())
+        if folded and folded != skip and not any(s.start <= offset < s.end for s in navigation):
+            return folded[:300]
+        offset += len(line)
+    return ""
+
+
+def byline(text: str, persons: list[Mention]) -> tuple[str | None, str | None, str | None]:
+    """(person key, year, the line) of a byline near the top: "by Bob Avakian", or a line that is a name and a year."""
+    for pattern in (BYLINE, NAME_LINE):
+        for m in pattern.finditer(text, 0, min(len(text), TOP)):
+            s, e = m.span("name")
+            person = next((p for p in persons if s <= p.start and p.end <= e and p.end - p.start >= e - s - 3), None)
+            if person is not None:
+                return person.key, m.groupdict().get("year"), " ".join(m.group(0).split())
+    return None, None, None
+
+
+def described_author(description: str | None, persons_by_name: dict[str, str]) -> str | None:
+    """The author a corpus README's description opens with ("J. V. Stalin, Concerning Questions ...")."""
+    if not description:
+        return None
+    for name, key in sorted(persons_by_name.items(), key=lambda kv: -len(kv[0])):
+        if description.startswith(name):
+            return key
+    return None
+
+
+def document_record(text: str, persons: list[Mention], description: str | None = None,
+                    persons_by_name: dict[str, str] | None = None) -> DocumentRecord:
+    """The record of one text: its byline and header lines first, the README's description second."""
+    author, year, line = byline(text, persons)
+    author = author or described_author(description, persons_by_name or {})
+    fields = {name: value for name, value, _s, _e in header_fields(text)}
+    date = year
+    for candidate in (fields.get("published"), fields.get("written"), fields.get("first published"), description):
+        if date is None and candidate:
+            found = find_dates(candidate)
+            date = found[0][2].split("/")[0] if found else None
+    publisher = fields.get("published")
+    if publisher:
+        publisher = re.sub(r",?\s*(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?\d{4}\.?$", "", publisher).strip() or None
+    return DocumentRecord(first_line(text, skip=line), author, date, publisher, fields.get("source"))
+
+
+def document_records(corpus: list, registry, descriptions: dict[str, str]) -> dict[str, tuple[DocumentRecord, str | None]]:
+    """(record, README description) of every document of a corpus (DocumentMentions), by document id."""
+    names = {n: r.id for r in registry.of_kind("person") for n in r.all_names}
+    out = {}
+    for dm in corpus:
+        description = descriptions.get(dm.doc.doc_id)
+        out[dm.doc.doc_id] = (document_record(dm.doc.text, dm.of_kind("person"), description, names), description)
+    return out
