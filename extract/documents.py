@@ -1,4 +1,4 @@
-"""Bibliographic record of a corpus text: title, author, date and publisher from its byline, header lines and the corpus README."""
+"""A corpus text's bibliographic record: title, author, date, publisher from byline, header lines and README."""
 from __future__ import annotations
 
 import re
@@ -74,7 +74,8 @@ def document_record(text: str, persons: list[Mention], description: str | None =
     return DocumentRecord(first_line(text, skip=line), author, date, publisher, fields.get("source"))
 
 
-def document_records(corpus: list, registry, descriptions: dict[str, str]) -> dict[str, tuple[DocumentRecord, str | None]]:
+def document_records(corpus: list, registry, descriptions: dict[str, str]
+                     ) -> dict[str, tuple[DocumentRecord, str | None]]:
     """(record, README description) of every document of a corpus (DocumentMentions), by document id."""
     names = {n: r.id for r in registry.of_kind("person") for n in r.all_names}
     out = {}

@@ -94,7 +94,7 @@ def load_registry(records_dir: Path) -> Registry:
             for raw in data.get(table, []):
                 registry.add(_record(kind, raw, path))
         qids.extend((raw, path) for raw in data.get("qid", []))
-    for raw, path in qids:
+    for raw, _path in qids:
         record = registry.by_name(raw.get("kind", ""), raw.get("name", ""))
         if record is not None and record.qid is None:
             record.qid = raw.get("qid")

@@ -151,8 +151,9 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
 
         def report(i: int, doc: Document, mentions: list, cached: bool) -> None:
             kinds = Counter(m.kind for m in mentions)
-            progress.say(f"[{i + 1}/{len(docs)}] {doc.doc_id}: " + ", ".join(
-                f"{n} {PLURALS.get(k, k + 's')}" for k, n in sorted(kinds.items())) + (" (unchanged, from cache)" if cached else ""))
+            found = ", ".join(f"{n} {PLURALS.get(k, k + 's')}" for k, n in sorted(kinds.items()))
+            note = " (unchanged, from cache)" if cached else ""
+            progress.say(f"[{i + 1}/{len(docs)}] {doc.doc_id}: {found}{note}")
 
         extracted = extract_corpus(docs, registry, cache, report)
         timings["extract"] = time.perf_counter() - t0

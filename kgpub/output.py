@@ -30,7 +30,7 @@ def sha256_of(path: Path) -> str:
 def sorted_ntriples(graph: Graph) -> bytes:
     """The graph as N-Triples, one line per triple, sorted: the same graph gives the same bytes."""
     lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
-    return b"\n".join(sorted(set(line for line in lines if line.strip()))) + b"\n"
+    return b"\n".join(sorted({line for line in lines if line.strip()})) + b"\n"
 
 
 def write_store(folder: Path, ntriples_path: Path) -> int:
@@ -61,7 +61,8 @@ def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) 
     nt_path = folder / f"{stem}.nt"
     nt_path.write_bytes(ntriples)
     triples = write_store(folder, nt_path)
-    with open(folder / f"{stem}.nt.gz", "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as handle:
+    gz_path = folder / f"{stem}.nt.gz"
+    with open(gz_path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as handle:
         handle.write(ntriples)  # no name or time in the header: the same graph gives the same bytes
     nt_path.unlink()
     quads = list(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))

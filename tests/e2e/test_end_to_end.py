@@ -1,4 +1,4 @@
-"""End to end: the real corpus built, the real server process, real SPARQL clients, the dump checked against the contract."""
+"""End to end: the real corpus built, the real server process, real SPARQL clients, the dump against the contract."""
 from __future__ import annotations
 
 import gzip
