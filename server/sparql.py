@@ -49,6 +49,10 @@ def read_request() -> tuple[str | None, dict[str, list[str]], bool]:
             return None, params, True
         return single(params.get("query", []), "query"), params, False
     content_type = (request.mimetype or "").lower()
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"unsupported charset {charset!r}: SPARQL requests are UTF-8; send the body "
+                                 "encoded as UTF-8 (charset=utf-8 or no charset)")
     if content_type == "application/x-www-form-urlencoded":
         form = parse_qs(request.get_data(as_text=True), keep_blank_values=True)
         if "update" in form:
@@ -119,7 +123,7 @@ def endpoint() -> Response:
     build, _store = app.extensions["kgpub_source"].get()
     job = Job(str(build.store_path), query, select_type, graph_type, config.max_rows,
               tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
-              prefixes=tuple(sorted(app.extensions["kgpub_prefixes"].items())))
+              base_iri=request.base_url, prefixes=tuple(sorted(app.extensions["kgpub_prefixes"].items())))
     etag = etag_for(build.build_id, query, f"{select_type}|{graph_type}", params)
     if request.if_none_match and etag.strip('"') in request.if_none_match:
         return Response(status=304, headers={"ETag": etag})

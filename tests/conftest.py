@@ -68,3 +68,17 @@ def server(built):
     proc = ServerProcess(["--build-dir", str(config.build_dir)])
     yield proc.url
     proc.stop()
+
+
+@pytest.fixture(scope="session")
+def start_server():
+    """Start `kgpub serve` with extra arguments (e.g. --data FILE ...): returns its URL; all are stopped at the end."""
+    started: list[ServerProcess] = []
+
+    def start(args: list[str], env: dict | None = None) -> str:
+        started.append(ServerProcess(args, env))
+        return started[-1].url
+
+    yield start
+    for proc in started:
+        proc.stop()
