@@ -15,7 +15,8 @@ EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults < environment < the flags given on the command line."""
     names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads")
-    given = {n: getattr(args, n) for n in names if getattr(args, n, None) not in (None, False)}
+    # `is`, not `in`: 0 == False, and --port 0 (a free port) must not fall back to the default
+    given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None and getattr(args, n) is not False}
     return load_config(**given)
 
 
