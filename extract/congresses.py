@@ -2,28 +2,72 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extract.corpus import Document
-from extract.gazetteer import compile_names, fold
+from extract.gazetteer import fold
 from extract.model import Mention, mention
 from extract.registry import Registry, slugify
 
 ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
                  "eighteenth", "nineteenth", "twentieth"]
-ORDINAL = r"(?:" + "|".join(w.capitalize() for w in ORDINAL_WORDS) + r"|\d{1,2}(?:st|nd|rd|th))"
-MEETING = r"(?:Congress|Conference|Plenum|Plenary\s+Session)"
-SCOPE = r"(?:(?:All-Russian|All-Russia|All-Union|World|Party|International|National|Extraordinary|Joint)\s+)*"
-CONGRESS = re.compile(
-    rf"\b(?:(?P<ordinal>{ORDINAL})|(?P<year>1[89]\d\d))\s+(?P<scope>{SCOPE})(?P<meeting>{MEETING})"
-    rf"(?:\s+of\s+(?P<of>(?:the\s+)?[^\n,;:.]{{2,80}}?(?:\.\([A-Z]\.\)|\([A-Z]\.?\))?)(?=[,;:\n]|\.\s|\.$|\s+(?:in|on|at|held|which|was|that|and)\b|$))?")
-OUR_PARTY = re.compile(r"^(?:our|the)\s+Party$", re.I)
+TENS = {"twenty": 20, "thirty": 30}
+_UNITS = "|".join(w.capitalize() for w in ORDINAL_WORDS[:9])
+# Ordinal words capitalised or not ("the second All-Russia Congress"): the capitalised meeting word marks a name.
+ORDINAL = (r"(?:(?:[Tt]wenty|[Tt]hirty)-(?:" + "|".join(ORDINAL_WORDS[:9]) + "|" + _UNITS + ")|"
+           + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in reversed(ORDINAL_WORDS)) + r"|[1-9]\d?(?:st|nd|rd|th))")
+MEETING = r"(?:Congress|Conference|Plenum|Plenary\s+Session)(?![\w-])"
+SCOPE = (r"(?:(?:All-Russian|All-Russia|All-Union|World|Party|International|National|Extraordinary|Joint|"
+         r"Enlarged|Special|Regular|Annual|Emergency|Founding|Constituent)\s+)*")
+# An organisation named by the text but not curated: capitalised words, joined by the small words of names
+# ("Workers in Education and Socialist Culture", "Soviets of Workers' and Soldiers' Deputies").
+MONTH_OR_DAY = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![\w-])")
+NAME_WORD = rf"(?!{MONTH_OR_DAY})(?:(?:[A-Z]\.){{2,}}(?:\s?\([A-Z]\.?\))?|[A-Z][A-Za-z]*(?:-[A-Za-z]+)*(?:'s?)?)"
+# "in"/"on" join a name only before a name of two words or more ("in Education and Socialist Culture"),
+# not before a place or a date ("of Soviets in Moscow").
+JOIN = rf"(?:of|and|for|the|de|du|des|der|und|(?:in|on)(?=\s+{NAME_WORD}\s+(?:(?:and|of|for|the)\s+)*{NAME_WORD}))"
+NEW_ORGANISATION = rf"{NAME_WORD}(?:\s+(?:{JOIN}\s+)*{NAME_WORD}){{0,11}}"
+OUR_PARTY = r"(?:our|the)\s+Party(?![\w-])"
+# Glued footnote numbers an OCR'd edition leaves after an abbreviation ("C.P.S.U.(B.)24").
+ORG_END = r"(?![A-Za-z-])"
+
+
+@dataclass(frozen=True)
+class Organisations:
+    """The curated organisations as patterns: names (for the 'of ...' slot and before the meeting word)."""
+
+    names: dict[str, str]          # folded name -> record id
+    pattern: str                   # alternation of every name, longest first
+
+
+def organisations(registry: Registry) -> Organisations:
+    names = {fold(n): r.id for r in registry.of_kind("organization") for n in r.all_names if n.strip()}
+    unique = sorted(names, key=lambda n: (-len(n), n))
+    body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in unique) or r"(?!)"
+    return Organisations(names, rf"(?:{body}){ORG_END}")
+
+
+def congress_pattern(orgs: Organisations) -> re.Pattern:
+    """'Tenth Congress of the R.C.P.(B.)', 'the 1934 Party Congress', '2nd Comintern Congress', 'Eleventh Congress of
+    our Party': ordinal or year, optional organisation name, scope words, meeting word, optional 'of ...' phrase."""
+    of = (rf"\s+of\s+(?:(?P<our>{OUR_PARTY})|(?P<the>the\s+)?(?P<known>{orgs.pattern})"
+          rf"|(?P<the2>the\s+)?(?P<new>{NEW_ORGANISATION}))")
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<ordinal>{ORDINAL})|(?P<year>1[89]\d\d))\s+(?:(?P<pre>{orgs.pattern})\s+)?"
+        rf"(?P<scope>{SCOPE})(?P<meeting>{MEETING})(?:{of})?")
 
 
 def ordinal_number(word: str) -> int:
-    """'Tenth' -> 10, '14th' -> 14."""
+    """'Tenth' -> 10, '14th' -> 14, 'Twenty-Second' -> 22."""
     digits = re.match(r"\d+", word)
-    return int(digits.group(0)) if digits else ORDINAL_WORDS.index(word.lower()) + 1
+    if digits:
+        return int(digits.group(0))
+    tens, _, unit = word.lower().partition("-")
+    if unit:
+        return TENS[tens] + ORDINAL_WORDS.index(unit) + 1
+    return ORDINAL_WORDS.index(tens) + 1
 
 
 def english_ordinal(n: int) -> str:
@@ -37,52 +81,63 @@ def context_party(text: str, registry: Registry) -> str | None:
     for record in registry.of_kind("organization"):
         if not record.facts.get("party_of"):
             continue
-        pattern = compile_names(record.all_names)
-        count = len(pattern.findall(text)) if pattern else 0
-        count += text.count(record.facts["party_of"])
+        names = sorted(record.all_names, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")" + ORG_END)
+        count = len(pattern.findall(text)) + len(re.findall(rf"\b{re.escape(record.facts['party_of'])}\b", text))
         if count > best_count:
             best, best_count = record.id, count
     return best
 
 
-def resolve_organizer(of: str | None, scope: str, text: str, registry: Registry) -> tuple[str | None, str | None]:
-    """(organisation key, its name) for the 'of ...' phrase of a congress, or the context party."""
-    if of:
-        phrase = fold(re.sub(r"^the\s+", "", of.strip()))
-        if OUR_PARTY.match(of.strip()):
-            party = context_party(text, registry)
-            return party, None
-        record = registry.by_name("organization", phrase)
-        if record is None:
-            for candidate in registry.of_kind("organization"):
-                if any(phrase.startswith(n) for n in candidate.all_names if len(n) > 3):
-                    record = candidate
-                    break
-        if record is not None:
-            return record.id, record.name
-        if phrase[:1].isupper():
-            return "new:" + slugify(phrase), phrase
-        return None, None
-    if "Party" in scope:
-        return context_party(text, registry), None
-    return None, None
+def record_by_year(registry: Registry, organizer: str | None, meeting: str, year: str) -> int | None:
+    """The ordinal of the organiser's meeting held in a year ('the 1934 Party Congress' -> 17), if exactly one."""
+    found = [r.facts.get("position") for r in registry.of_kind("congress")
+             if r.facts.get("organizer") == organizer and r.facts.get("meeting", "congress") == meeting
+             and str(r.facts.get("start", "")).startswith(year)]
+    return found[0] if len(found) == 1 else None
 
 
 def find_congresses(text: str, registry: Registry) -> list[tuple[int, int, str, str, str, dict]]:
-    out = []
-    for m in CONGRESS.finditer(text):
-        organizer, org_name = resolve_organizer(m.group("of"), m.group("scope") or "", text, registry)
+    """(start, end, surface, key, rule, facts) of every specific congress a text names, in text order.
+
+    The organiser comes from the 'of ...' phrase or the name before the meeting word; an ordinal congress
+    without one is the same-numbered meeting named in full elsewhere in the text, else the text's own party."""
+    orgs = organisations(registry)
+    party = context_party(text, registry)
+    found = []
+    for m in congress_pattern(orgs).finditer(text):
         meeting = m.group("meeting").split()[0].lower()
+        scope_words = (m.group("scope") or "").split()
+        organizer, org_name, article = None, None, None
+        if m.group("known") or m.group("pre"):
+            organizer = orgs.names[fold(m.group("known") or m.group("pre"))]
+        elif m.group("our"):
+            organizer = party
+        elif m.group("new"):
+            org_name = fold(m.group("new"))
+            organizer, article = "new:" + slugify(org_name), bool(m.group("the2"))
+        elif "Party" in scope_words:
+            organizer = party
         position = ordinal_number(m.group("ordinal")) if m.group("ordinal") else None
-        end = m.end() if m.group("of") else m.end("meeting")
-        if organizer is None and position is None:
+        if position is None and organizer is not None:
+            position = record_by_year(registry, organizer, meeting, m.group("year"))
+        found.append((m, meeting, scope_words, organizer, org_name, article, position))
+    named = {(meeting, position): organizer for _, meeting, _, organizer, *_ in found if organizer}
+    out = []
+    for m, meeting, scope_words, organizer, org_name, article, position in found:
+        if organizer is None and position is not None:
+            organizer = named.get((meeting, position)) or party
+        if organizer is None:
             continue
+        if position is None and not m.group("year"):
+            continue
+        end = m.end()
         number = position if position is not None else f"y{m.group('year')}"
-        key = f"{organizer or 'unknown'}/{meeting}/{number}"
-        scope = " ".join(w for w in (m.group("scope") or "").split() if w != "Party")
+        key = f"{organizer}/{meeting}/{number}"
+        scope = " ".join(w for w in scope_words if w != "Party")
         out.append((m.start(), end, text[m.start():end], key, "congress:pattern",
                     {"position": position, "meeting": meeting, "organizer": organizer, "organizer_name": org_name,
-                     "scope": scope or None, "year": m.group("year")}))
+                     "organizer_article": article, "scope": scope or None, "year": m.group("year")}))
     return out
 
 

@@ -1,0 +1,93 @@
+"""Congress mentions: ordinal, organiser through abbreviations and context, span limits, records' dates."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.congresses import find_congresses, ordinal_number
+from extract.registry import load_registry
+
+RECORDS = Path(__file__).resolve().parents[2] / "data" / "records"
+RCP = "russian-communist-party-bolsheviks"
+# A few words a Soviet text of the 1920s is full of, so that its own party is clear.
+SOVIET = " The Soviet power and the Soviet state. "
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry(RECORDS)
+
+
+def found(text: str, registry) -> list[tuple[str, str, dict]]:
+    return [(surface, key, facts) for _, _, surface, key, _, facts in find_congresses(text, registry)]
+
+
+def test_abbreviated_organiser_in_a_footnote(registry):
+    text = '[1] Tenth Congress of the R.C.P.(B.), March 8-16, 1921. "5. Speech on the Trade Unions."'
+    [(surface, key, facts)] = found(text, registry)
+    assert surface == "Tenth Congress of the R.C.P.(B.)"
+    assert key == f"{RCP}/congress/10"
+    assert facts["position"] == 10
+
+
+def test_of_phrase_stops_at_the_organisation(registry):
+    text = "Firstly. In the passage from his speech at the Second Congress of the Comintern quoted above, Lenin"
+    [(surface, key, _)] = found(text, registry)
+    assert surface == "Second Congress of the Comintern"
+    assert key == "communist-international/congress/2"
+
+
+def test_uncurated_organiser_is_taken_whole(registry):
+    text = ("[1] ''Speech at the First All-Russian Congress of Workers in Education and Socialist Culture, "
+            "July 31, 1919.''")
+    [(surface, key, facts)] = found(text, registry)
+    assert surface == "First All-Russian Congress of Workers in Education and Socialist Culture"
+    assert key == "new:workers-in-education-and-socialist-culture/congress/1"
+    assert facts["scope"] == "All-Russian"
+
+
+def test_our_party_across_a_line_break(registry):
+    text = SOVIET + "One cannot but recall Lenin's golden words at the Eleventh Congress of our\nParty:"
+    [(surface, key, _)] = found(text, registry)
+    assert surface == "Eleventh Congress of our\nParty"
+    assert key == f"{RCP}/congress/11"
+
+
+def test_glued_footnote_number_after_abbreviation(registry):
+    text = ("the political report of the Central\nCommittee to the Fourteenth Congress of the C.P.S.U.(B.)24 "
+            "(December 1925).")
+    [(surface, key, _)] = found(text, registry)
+    assert surface == "Fourteenth Congress of the C.P.S.U.(B.)"
+    assert key == f"{RCP}/congress/14"
+
+
+def test_party_congress_by_year_takes_its_ordinal_from_the_record(registry):
+    text = SOVIET + "only 3 per cent of the delegates to the 1934 Party Congress reappeared in 1939"
+    [(surface, key, facts)] = found(text, registry)
+    assert surface == "1934 Party Congress"
+    assert (key, facts["position"]) == (f"{RCP}/congress/17", 17)
+
+
+def test_bare_ordinal_is_the_same_numbered_congress_named_in_full(registry):
+    text = ("The Fourteenth Conference of the R.C.P.(B.) published in May 1925. "
+            "The decisions of the Fourteenth Conference were right.")
+    keys = [key for _, key, _ in found(text, registry)]
+    assert keys == [f"{RCP}/conference/14", f"{RCP}/conference/14"]
+
+
+def test_lower_case_ordinal_and_soviets(registry):
+    text = ("the seizure of power was implemented by the second All-Russia Congress of Soviets of Workers' and "
+            "Soldiers' Deputies")
+    [(surface, key, _)] = found(text, registry)
+    assert surface == "second All-Russia Congress of Soviets of Workers' and Soldiers' Deputies"
+    assert key.endswith("/congress/2")
+
+
+def test_generic_plurals_are_not_congresses(registry):
+    assert found(SOVIET + "the decisions of Party Congresses and of the Party Conference", registry) == []
+
+
+@pytest.mark.parametrize("word, n", [("Tenth", 10), ("14th", 14), ("Twenty-Second", 22), ("second", 2)])
+def test_ordinal_number(word, n):
+    assert ordinal_number(word) == n
