@@ -57,26 +57,49 @@ def resolve_named(kind: str, mentions: list[Mention], registry: Registry) -> dic
         published = majority([m.attr("published") for m in group])
         if published and not facts.get("published"):
             facts["published"] = published
+        author = majority([m.attr("author") for m in group])
+        if author and not facts.get("author"):
+            facts["author"] = author
         out[(kind, key)] = Entity(kind, slug_of(key), name, alternates, qid, facts)
     return out
+
+
+# What may stand between a congress and its dates: punctuation, a glued footnote number, "in", "held in".
+DATE_GAP = re.compile(r"\s*\d{0,3}\s*[,(]?\s*(?:(?:held\s+)?(?:in|on|of)\s+)?")
+# A congress named inside the title of a speech or report: a date after it is the speech's, not the congress's.
+TITLE_BEFORE = re.compile(r"(?:Speech|Report|Address|Greetings|Theses|Resolution|Letter|Message)s?\s+"
+                          r"(?:at|to|of|on|delivered\s+at)\s+(?:the\s+)?$", re.I)
 
 
 def adjacent_dates(doc: DocumentMentions) -> dict[int, str]:
     """For each congress mention (by start), the date expression right after it ("..., March 8-16, 1921")."""
     dates = doc.of_kind("date")
+    text = doc.doc.text
     out = {}
     for c in doc.of_kind("congress"):
-        following = next((d for d in dates if 0 <= d.start - c.end <= 4
-                          and doc.doc.text[c.end:d.start].strip() in {",", "", "(", "in", "of"}), None)
+        if TITLE_BEFORE.search(text[max(0, c.start - 40):c.start]):
+            continue
+        following = next((d for d in dates if 0 <= d.start - c.end <= 12
+                          and DATE_GAP.fullmatch(text[c.end:d.start])), None)
         if following is not None:
             out[c.start] = following.key
     return out
 
 
-def congress_name(position: int | None, meeting: str, scope: str | None, organizer: str | None, year: str | None) -> str:
+def congress_name(position: int | None, meeting: str, scope: str | None, organizer: str | None, year: str | None,
+                  article: bool = True) -> str:
     head = english_ordinal(position) if position else (year or "")
     words = " ".join(w for w in (head, scope, meeting.capitalize()) if w)
-    return f"{words} of the {organizer}" if organizer else words
+    return f"{words} of {'the ' if article else ''}{organizer}" if organizer else words
+
+
+def text_or_record_dates(when: str | None, record) -> tuple[str | None, str | None]:
+    """A congress's (start, end): the record's where the text's date agrees with it (it is more precise), else
+    the text's."""
+    start, end = (when.partition("/")[0], when.partition("/")[2] or when.partition("/")[0]) if when else (None, None)
+    if record is not None and (start is None or str(record.facts.get("start", "")).startswith(start)):
+        return record.facts.get("start"), record.facts.get("end")
+    return start, end
 
 
 def resolve_congresses(corpus: list[DocumentMentions], registry: Registry,
@@ -99,19 +122,14 @@ def resolve_congresses(corpus: list[DocumentMentions], registry: Registry,
             org.alternate_names.update(m.attr("organizer_name") for m, _ in items if m.attr("organizer_name")
                                        and m.attr("organizer_name") != org.name)
         position = first.attr("position")
-        name = congress_name(position, first.attr("meeting"), majority([m.attr("scope") for m, _ in items]),
-                             org_name, first.attr("year"))
         facts = {"position": position, "organizer": org_key, "meeting": first.attr("meeting")}
         record = next((r for r in registry.of_kind("congress") if r.facts.get("organizer") == org_key
                        and r.facts.get("position") == position and r.facts.get("meeting", "congress")
                        == first.attr("meeting")), None)
-        when = majority([d for _, d in items])
-        if when:
-            facts["start"], _, facts["end"] = when.partition("/")
-            facts["end"] = facts["end"] or facts["start"]
-        if record is not None:
-            facts.setdefault("start", record.facts.get("start"))
-            facts.setdefault("end", record.facts.get("end"))
+        name = record.name if record is not None else congress_name(
+            position, first.attr("meeting"), majority([m.attr("scope") for m, _ in items]), org_name,
+            first.attr("year"), majority([m.attr("organizer_article") for m, _ in items]) is not False)
+        facts["start"], facts["end"] = text_or_record_dates(majority([d for _, d in items]), record)
         alternates = {" ".join(m.attr("surface", m.text).split()) for m, _ in items} - {name}
         slug = slugify(name) if org_key or position else slug_of(key)
         entities[("congress", key)] = Entity("congress", slug, name, alternates,
