@@ -50,6 +50,13 @@ class FixedSource:
         return self.build, self.store
 
 
+def file_quads(path: Path, fmt: ox.RdfFormat):
+    """The file's quads, triples in the default graph; blank nodes renamed so two files never share one."""
+    keep_graphs = fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+    for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True):
+        yield quad if keep_graphs else ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+
 def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
     """Load RDF files (named graphs of TriG/N-Quads kept) into a temporary store and serve that."""
     folder = Path(tempfile.mkdtemp(prefix="kgpub-data-"))
@@ -59,8 +66,7 @@ def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
         fmt = DATA_FORMATS.get(suffix)
         if fmt is None:
             raise ValueError(f"{path}: unknown RDF format {suffix!r}; use one of {', '.join(DATA_FORMATS)}")
-        graph = None if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else ox.DefaultGraph()
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph, base_iri=path.resolve().as_uri())
+        store.bulk_extend(file_quads(path, fmt))
     triples = len(store)
     store.flush()
     del store
