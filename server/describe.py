@@ -14,11 +14,23 @@ CLASS_COUNTS = {"person": SCHEMA.Person, "work": SCHEMA.CreativeWork, "congress"
                 "organization": SCHEMA.Organization, "quotation": SCHEMA.Quotation}
 
 
+_PARTITIONS: dict[str, dict[str, tuple[int, int]]] = {}
+
+
+def property_partitions(build_id: str, store) -> dict[str, tuple[int, int]]:
+    """{property IRI: (triples, distinct subjects)} of the build's graph; computed once per build."""
+    if build_id not in _PARTITIONS:
+        rows = store.query("SELECT ?p (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?s) WHERE { ?s ?p ?o } GROUP BY ?p")
+        _PARTITIONS.clear()  # only the build in service is described
+        _PARTITIONS[build_id] = {r["p"].value: (int(r["n"].value), int(r["s"].value)) for r in rows}
+    return _PARTITIONS[build_id]
+
+
 def site_root() -> str:
     return request.host_url
 
 
-def void_graph(manifest: dict, root: str):
+def void_graph(manifest: dict, root: str, properties: dict[str, tuple[int, int]] | None = None):
     """The VoID/DCAT description of the dataset in service: dumps, licence, sources, date, partitions."""
     g = new_graph()
     g.bind("sd", SD)
@@ -67,14 +79,21 @@ def void_graph(manifest: dict, root: str):
         g.add((dataset, VOID.classPartition, partition))
         g.add((partition, VOID["class"], cls))
         g.add((partition, VOID.entities, Literal(count)))
+    g.add((dataset, VOID.properties, Literal(len(properties or {}))))
+    for index, (prop, (triples, subjects)) in enumerate(sorted((properties or {}).items())):
+        partition = BNode(f"property-{index}")
+        g.add((dataset, VOID.propertyPartition, partition))
+        g.add((partition, VOID.property, URIRef(prop)))
+        g.add((partition, VOID.triples, Literal(triples)))
+        g.add((partition, VOID.distinctSubjects, Literal(subjects)))
     return g
 
 
 def service_description(media: str) -> bytes:
     """The SPARQL 1.1 Service Description of /sparql, with the dataset's VoID description."""
-    build, _ = current_app.extensions["kgpub_source"].get()
+    build, store = current_app.extensions["kgpub_source"].get()
     root = site_root()
-    g = void_graph(build.manifest, root)
+    g = void_graph(build.manifest, root, property_partitions(build.build_id, store))
     service = URIRef(root + "sparql")
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))

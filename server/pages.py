@@ -24,7 +24,8 @@ LISTS = {"person": SCHEMA.Person, "work": "https://w3id.org/kgpub/ontology#Work"
          "document": "https://w3id.org/kgpub/ontology#Document"}
 DESCRIBE = """CONSTRUCT { ?x ?p ?o . ?s ?q ?x . ?t ?tp ?to . ?sel ?sp ?so } WHERE {
   { ?x ?p ?o } UNION { ?s ?q ?x } UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t . ?t ?tp ?to }
-  UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t2 . ?t2 <http://www.w3.org/ns/oa#hasSelector> ?sel . ?sel ?sp ?so } }"""
+  UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t2 . ?t2 <http://www.w3.org/ns/oa#hasSelector> ?sel .
+          ?sel ?sp ?so } }"""
 
 
 def source():
@@ -144,7 +145,7 @@ def segments(text: str, annotations: list[graphdata.Annotation]) -> list[dict]:
     """The text cut at every annotation boundary, each piece with the annotations covering it."""
     cuts = sorted({0, len(text), *[a.start for a in annotations], *[a.end for a in annotations]})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         covering = [x for x in annotations if x.start <= a and b <= x.end]
         innermost = min(covering, key=lambda x: x.end - x.start) if covering else None
         starts = [x.start for x in annotations if x.start == a]
@@ -226,12 +227,13 @@ def validation():
 
 @bp.route("/.well-known/void")
 def void():
-    from server.describe import RDFLIB_FORMATS, void_graph
-    build, _ = source()
+    from server.describe import RDFLIB_FORMATS, property_partitions, void_graph
+    build, store = source()
     media = media_for(None)
     if media not in RDFLIB_FORMATS:
         media = "text/turtle"
-    body = void_graph(build.manifest, request.host_url).serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
+    graph = void_graph(build.manifest, request.host_url, property_partitions(build.build_id, store))
+    body = graph.serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
     return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 
 

@@ -86,7 +86,7 @@ def term_tsv(term) -> str:
 def select_bytes(variables: list[str], rows: list[list], kind: str) -> bytes:
     """SELECT results (variables, rows of terms or None) in one of json, xml, csv, tsv."""
     if kind == "json":
-        bindings = [{v: term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if kind == "xml":
@@ -96,7 +96,7 @@ def select_bytes(variables: list[str], rows: list[list], kind: str) -> bytes:
         for row in rows:
             parts.append("<result>")
             parts += [f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
-                      for v, t in zip(variables, row) if t is not None]
+                      for v, t in zip(variables, row, strict=True) if t is not None]
             parts.append("</result>")
         parts.append("</results></sparql>\n")
         return "".join(parts).encode("utf-8")
