@@ -11,13 +11,15 @@ REPAIRS: list[tuple[str, str]] = [
     ("[\u2018\u2019\u201a\u201b\u2032`]", "'"),                  # curly single quotes, primes
     ("''(?=\\w)|(?<=[\\w.,?!])''", '"'),                        # two single quotes used as a double quote
     ("[\u2014\u2015]", " -- "),                                  # em dash
+    (r"(?<=[\w.,;:!?\"'])--(?=[A-Z\"'])", " -- "),                # a double hyphen glued to both words
+    (r"(?<=\s)--(?=[A-Z\"'])", "-- "),                            # "--J. St.": a dash glued to the next word
     ("[\u2013\u2012\u2212]", "-"),                               # en dash, figure dash, minus
     ("\u00a0", " "),                                             # no-break space
     ("\u00ad", ""),                                              # soft hyphen
     (r"(?<=[a-z])-\n[ \t]*(?=[a-z])", ""),                       # a word hyphenated across a line break
     (r"(?:(?<=^)|(?<=[\s\"(]))\|(?=[\s.,'])", "I"),            # OCR: a bar read for the pronoun I
     (r"(?<=[a-z][.,;:\"'])\d{1,2}(?=\s|$)", ""),                # OCR: a footnote number glued after punctuation
-    (r"(?<=[a-z]{3})\d{1,2}(?=[\s,.;:]|$)", ""),                 # OCR: a footnote number glued to a word
+    (r"(?<=[a-z]{3})\d{1,2}(?=[\s,.;:)\]\"'?!]|$)", ""),                 # OCR: a footnote number glued to a word
 ]
 _COMPILED = [(re.compile(pattern, re.M), replacement) for pattern, replacement in REPAIRS]
 

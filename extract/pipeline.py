@@ -38,7 +38,7 @@ def extract_document(doc: Document, registry: Registry) -> DocumentMentions:
     """Run every extractor over one document. Later extractors see earlier ones' mentions."""
     excluded = excluded_spans(doc)
     persons = extract_persons(doc, registry, excluded)
-    works = extract_works(doc, registry, excluded)
+    works = extract_works(doc, registry, excluded, persons)
     congresses = extract_congresses(doc, registry, excluded)
     dates = extract_dates(doc, excluded)
     quotations = extract_quotations(doc, persons, works, excluded)

@@ -13,6 +13,12 @@ HEADER_LINE = re.compile(
     r"Public Domain|Delivered|Editor|Edited|Note)s?(?: by)?:[ \t]*(?P<value>[^\n]*)$", re.M | re.I)
 # A footnote line: "[1] ...", "[*] ...", "[¥] ...", "* My italics. -- J. St."
 FOOTNOTE_LINE = re.compile(r"^\[(?P<mark>[^\]\n]{1,3})\][ \t]+(?P<body>[^\n]*)$", re.M)
+# A footnote printed inline right after its reference mark: 'p. 311.)[1] [1] "Foreword ..."'.
+INLINE_FOOTNOTE = re.compile(r"\[(?P<mark>[^\]\n]{1,3})\][ \t]?\[(?P=mark)\][ \t]*(?P<body>[^\n]+)")
+# A starred note on its own line: "* My italics. -- J. St."
+STAR_NOTE = re.compile(r"^(?P<mark>\*{1,3})[ \t]+(?P<body>[^\n]+)$", re.M)
+# An editorial remark in brackets: "[Transcriber's Note: See Lenin's ... -- DJR]".
+EDITORIAL_NOTE = re.compile(r"\[(?P<mark>(?:Transcriber|Editor|Translator)'?s?'? [Nn]ote):?[ \t]*(?P<body>[^\]\n]+)\]")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
@@ -41,8 +47,15 @@ def header_fields(text: str, within: int = 3000) -> list[tuple[str, str, int, in
 
 
 def footnotes(text: str) -> list[Span]:
-    """Footnote lines, each labelled with its mark ("1", "*", ...)."""
-    return [Span(m.start("body"), m.end("body"), m.group("mark")) for m in FOOTNOTE_LINE.finditer(text)]
+    """Footnote bodies (on their own line, or inline after a doubled mark), each labelled with its mark."""
+    spans = {(m.start("body"), m.end("body")): m.group("mark")
+             for pattern in (FOOTNOTE_LINE, INLINE_FOOTNOTE, STAR_NOTE) for m in pattern.finditer(text)}
+    return [Span(s, e, mark) for (s, e), mark in sorted(spans.items())]
+
+
+def editorial_notes(text: str) -> list[Span]:
+    """Bracketed remarks of a transcriber, editor or translator."""
+    return [Span(m.start("body"), m.end("body"), "editorial") for m in EDITORIAL_NOTE.finditer(text)]
 
 
 def paragraphs(text: str) -> list[Span]:

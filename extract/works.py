@@ -1,74 +1,284 @@
-"""Works: titles of curated records, and titles the text cites in footnotes or names after a cue."""
+"""Works: titles of curated records, and titles the text cites in footnotes, names after a cue or heads with."""
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass, field
 
 from extract.corpus import Document
 from extract.dates import find_dates
-from extract.gazetteer import compile_names, find_names, fold
+from extract.gazetteer import compile_names, find_names, fold, fold_quotes
 from extract.model import Mention, mention
 from extract.registry import Registry, name_key, slugify
-from extract.structure import FOOTNOTE_LINE
+from extract.structure import editorial_notes, footnotes
 
 # A quoted title in a footnote: '[2] "The Trade Unions, ... Mistakes."', possibly after a numbered item "2. ".
+# Single quotes inside are part of the title ("Foreword to the Published Speech 'On Deceiving ...'").
 FOOTNOTE_TITLE = re.compile(r'"(?:\d{1,2}\.\s+)?(?P<title>[^"\n]{4,200}?)[,.]?"')
-# Cues that introduce a title in running text; group "title" runs to the next comma, period or quote.
+# What kind of text a cue word announces; "the pamphlet X", "his article X", "Zinoviev's book X".
+KIND_WORDS = (r"pamphlet|booklet|book|article|essay|speech|report|theses|thesis|letter|work|resolution|"
+              r"programme|program|manifesto|preface|foreword|introduction|newspaper|journal|magazine|review|"
+              r"organ|polemic|treatise|appeal|declaration")
+OWNER = r"(?:(?P<det>his|her|their|my|our|the|a|an|in)|(?P<owner>[A-Z][\w-]+)'s?)"
+# Words a title may hold besides capitalised ones; a title never ends on one of them.
+SMALL_WORDS = {"of", "the", "and", "in", "on", "to", "a", "an", "with", "for", "over", "about", "at", "by",
+               "from", "against", "as", "into", "or", "its", "their", "our", "is", "are"}
+TITLE_WORD = r"(?:[A-Z0-9][\w'.()-]*|\"[A-Z][\w'-]*\"|'[A-Z][\w-]*')"
+SMALL = "|".join(sorted(SMALL_WORDS))
+GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a title runs on across a line break, never across a blank line
+SMALL_BEFORE_WORD = rf"(?:{SMALL})(?=(?:{GAP}(?:{SMALL}))*{GAP}[\"']?[A-Z0-9])"  # "of the" inside a title
+UNQUOTED_TITLE = rf"(?P<title>{TITLE_WORD}(?:{GAP}(?:{TITLE_WORD}|{SMALL_BEFORE_WORD}))*\??)"
+QUOTED_TITLE = r"\"(?:\d{1,2}\.\s+)?(?P<title>[^\"\n]{4,200}?)[,.]?\""
+SEE = r"\((?:[Ss]ee|[Cc]f\.)\s+(?:(?P<owner>[A-Z][\w-]+)'s\s+)?(?!Vol|vol|p\.|pp\.|Ibid|ibid|this|above|below)"
+# Cues that introduce a title in running text; group "title" is the title, "owner" a possessor's name.
 TITLE_CUES: list[tuple[str, str]] = [
-    ("pamphlet", r"\b(?:his|her|the|my|a)\s+(?:pamphlet|book|article|essay|speech|report|theses)\s+"
-                 r"(?:entitled\s+|on\s+)?\"(?P<title>[^\"\n]{4,150}?)[,.]?\""),
+    ("kind-quoted", rf"\b{OWNER}\s+(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+|on\s+)?{QUOTED_TITLE}"),
+    ("kind", rf"\b{OWNER}\s+(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+)?{UNQUOTED_TITLE}"),
+    ("his-quoted", rf"\b(?:his|her|their|(?P<owner>[A-Z][\w-]+)'s)\s+{QUOTED_TITLE}"),
+    ("see-quoted", rf"{SEE}{QUOTED_TITLE}[.,;]?\)"),
+    ("see", rf"{SEE}{UNQUOTED_TITLE}[.,;]?\)"),
 ]
+# A kind word alone: "his pamphlet" carries no title when what follows is not one.
+NOT_TITLES = {"The", "This", "That", "In", "It", "A", "An", "I", "We", "He", "They", "There", "Here", "Vol",
+              "See", "Ibid", "Lenin", "Party", "Comrade"}
+# Lines that open a web transcription or an edition: "From "Democracy: ..."", "by Bob Avakian", "Lev Kamenev 1920".
+FROM_LINE = re.compile(r"^[ \t]*From\s+\"(?P<title>[^\"\n]{4,200})\"[ \t]*$", re.M)
+BY_LINE = re.compile(r"^[ \t]*(?:by|By|BY)\s+(?P<name>[A-Z][^\n]{2,60}?)[ \t]*$", re.M)
+AUTHOR_YEAR_LINE = re.compile(
+    r"^[ \t]*(?P<name>(?:[A-Z][\w.'-]*\s+){1,3}[A-Z][\w'-]+)\s+(?P<year>1[5-9]\d\d|20\d\d)[ \t]*$", re.M)
+HEADING_LINE = re.compile(r"^[ \t]*(?:[IVXLC|]{1,5}\.\s+)?(?P<title>[A-Z][^\n]{3,150}?)[ \t]*$", re.M)
+FUZZY_RATIO = 0.94  # an OCR typo or two in a long title ("Commmism") still names the record
+
+
+@dataclass
+class Found:
+    """A title found in the repaired text, with the facts the text gives about its work."""
+
+    start: int
+    end: int
+    surface: str
+    key: str
+    rule: str
+    facts: dict = field(default_factory=dict)
 
 
 def title_names(registry: Registry) -> dict[str, str]:
-    return {fold(n): r.id for r in registry.of_kind("work") for n in r.all_names}
+    return {fold_quotes(n): r.id for r in registry.of_kind("work") for n in r.all_names}
 
 
-def find_known(text: str, registry: Registry) -> list[tuple[int, int, str, str, str, dict]]:
+def find_known(text: str, registry: Registry) -> list[Found]:
+    """Titles of curated records, whichever quotes the text puts around their quoted words."""
     names = title_names(registry)
-    pattern = compile_names(names)
-    return [(s, e, surface, names[fold(surface)], "work:record", {})
-            for s, e, surface in find_names(pattern, text) if fold(surface) in names]
+    pattern = compile_names(names, any_quotes=True)
+    return [Found(s, e, surface, names[fold_quotes(surface)], "work:record")
+            for s, e, surface in find_names(pattern, text) if fold_quotes(surface) in names]
+
+
+def clean_title(title: str) -> str:
+    """A title without the punctuation that closes the sentence around it ("Equality.'" -> "Equality'")."""
+    title = fold(title).strip(" ,;:")
+    title = re.sub(r"[,.;:]+(['\"])$", r"\1", title)
+    return title.rstrip(",;:")
+
+
+def record_for(title: str, registry: Registry):
+    """The curated record a title names: exactly (by spelling-insensitive key) or with an OCR typo or two."""
+    record = registry.by_name("work", title)
+    if record is not None:
+        return record
+    key = name_key(title)
+    if len(key) < 12:
+        return None
+    best = max(((difflib.SequenceMatcher(None, key, name_key(n)).ratio(), r) for r in registry.of_kind("work")
+                for n in r.all_names), key=lambda x: x[0], default=(0, None))
+    return best[1] if best[0] >= FUZZY_RATIO else None
 
 
 def work_key(title: str, registry: Registry) -> str:
-    record = registry.by_name("work", title)
-    return record.id if record else "new:" + slugify(name_key(title))
+    record = record_for(title, registry)
+    # hyphens do not tell titles apart: "On Co-operation" is "On Cooperation" rejoined across a line break
+    return record.id if record else "new:" + slugify(name_key(title.replace("-", "")))
 
 
-def find_cited(text: str, registry: Registry) -> list[tuple[int, int, str, str, str, dict]]:
-    """Titles quoted in footnote lines, with the footnote's date as the work's date."""
+def split_date(title: str) -> tuple[str, str | None]:
+    """'Speech at ..., July 31, 1919' -> ('Speech at ...', '1919-07-31'): a date closing a title dates it."""
+    for start, end, value, _rule in find_dates(title):
+        head = title[:start].rstrip()
+        if end >= len(title.rstrip(" .,'\"")) and head.endswith(",") and "/" not in value:
+            return head.rstrip(","), value
+    return title, None
+
+
+def trim_title(title: str) -> str:
+    """An unquoted title without the small words that follow it in the sentence ("Leninism to be" -> "Leninism"),
+    and ending where a sentence ends ("On Co-operation. But" -> "On Co-operation")."""
+    title = re.sub(r"(?<=[.)])\.?\s*\d{1,2}$", "", title)  # a footnote number after the title
+    end = re.search(r"(?<=[a-z\d'\"]{3})\.(?:\s|$)", title)
+    words = (title[:end.start()] if end else title).split()
+    while words and words[-1].lower() in SMALL_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def reference_mark(text: str, body_start: int, mark: str) -> int:
+    """Where the text refers to a footnote: the last "[mark]" before its body that does not open a line."""
+    at = body_start
+    while (at := text.rfind(f"[{mark}]", 0, at)) > 0:
+        if text[at - 1] != "\n":
+            return at
+    return body_start
+
+
+def find_cited(text: str, registry: Registry) -> list[Found]:
+    """Titles quoted in footnotes and editorial notes, with a date right after a title as its work's date."""
     out = []
-    for line in FOOTNOTE_LINE.finditer(text):
-        body_start = line.start("body")
-        body = line.group("body")
+    for note in footnotes(text) + editorial_notes(text):
+        body = text[note.start:note.end]
         for m in FOOTNOTE_TITLE.finditer(body):
-            title = m.group("title").strip()
-            if len(title.split()) < 1 or title.lower().startswith(("ibid", "see ")):
+            title, published = split_date(clean_title(m.group("title")))
+            if len(title) < 4 or title.lower().startswith(("ibid", "see ")):
                 continue
-            s, e = body_start + m.start("title"), body_start + m.start("title") + len(title)
+            s = note.start + m.start("title")
             after = body[m.end():]
-            dates = [d for d in find_dates(after) if d[0] < 40]
-            facts = {"published": dates[0][2]} if dates and "/" not in dates[0][2] else {}
-            out.append((s, e, title, work_key(title, registry), "work:footnote", facts))
-    for rule, cue in TITLE_CUES:
-        for m in re.finditer(cue, text):
-            title = m.group("title").strip()
-            out.append((m.start("title"), m.start("title") + len(title), title, work_key(title, registry),
-                        f"work:cue:{rule}", {}))
+            if published is None:
+                dates = [d for d in find_dates(after) if d[0] < 6]
+                published = dates[0][2] if dates and "/" not in dates[0][2] else None
+            facts = {"published": published} if published else {}
+            facts["cited_at"] = reference_mark(text, note.start, note.label)
+            out.append(Found(s, s + len(title), title, work_key(title, registry), "work:footnote", facts))
     return out
 
 
-def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, int]] = ()) -> list[Mention]:
+def find_cued(text: str, registry: Registry) -> list[Found]:
+    """Titles named after a cue of the genre: "his pamphlet On the Trade Unions", "(See X.)"."""
+    out = []
+    for rule, cue in TITLE_CUES:
+        for m in re.finditer(cue, text):
+            raw = m.group("title")
+            title = clean_title(raw) if raw.count('"') % 2 == 0 else raw
+            if "quoted" not in rule and not raw.startswith('"'):
+                title = trim_title(title)
+            title, published = split_date(title)
+            words = title.split()
+            if not words or words[0] in NOT_TITLES and len(words) == 1 or len(title) < 4:
+                continue
+            if "quoted" in rule and (len(words) < 3 or not title[0].isupper()):
+                continue  # scare quotes ("his 'theory'"), not a title
+            s = m.start("title") + (raw.find(title) if title in raw else 0)
+            facts = {"published": published} if published else {}
+            if m.groupdict().get("owner"):
+                facts["owner"] = m.group("owner")
+            if m.groupdict().get("det") in {"his", "her", "their"} or rule == "his-quoted" and not facts.get("owner"):
+                facts["pronoun"] = True  # "his pamphlet X": the person the sentence is about
+            if m.groupdict().get("det") in {"my", "our"}:
+                facts["no_author"] = True  # the text's own author, whom the text does not name here
+            out.append(Found(s, s + len(title), title, work_key(title, registry), f"work:cue:{rule}", facts))
+    return out
+
+
+def opening_block(text: str) -> int:
+    """Where the opening of a text (title, byline, header lines) ends: at its first paragraph of prose."""
+    for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        if len(m.group(0).split()) >= 25 or len(m.group(0)) >= 200:
+            return m.start()
+    return len(text)
+
+
+def title_case(title: str) -> str:
+    """'CONCERNING QUESTIONS OF LENINISM' -> 'Concerning Questions of Leninism'."""
+    words = title.lower().split()
+    return " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def find_headed(text: str, registry: Registry) -> list[Found]:
+    """The text's own title and the work it comes from, from the lines that open it.
+
+    'From "X"' names the work excerpted; the line before "by NAME" or after "NAME 1920" is the title
+    (its author NAME, its year 1920); a heading in capitals at the top is a title too."""
+    end = opening_block(text)
+    out: list[Found] = []
+    by = BY_LINE.search(text, 0, end)
+    author_year = AUTHOR_YEAR_LINE.search(text, 0, end)
+    for m in FROM_LINE.finditer(text, 0, end):
+        title = clean_title(m.group("title"))
+        out.append(Found(m.start("title"), m.start("title") + len(title), title, work_key(title, registry),
+                         "work:heading:from"))
+    lines = list(HEADING_LINE.finditer(text, 0, end))
+    for i, m in enumerate(lines):
+        title = m.group("title")
+        facts: dict = {}
+        if by and i + 1 < len(lines) and lines[i + 1].start() == by.start():
+            rule, facts["author_name"] = "work:heading:by", by.group("name")
+        elif author_year and i > 0 and lines[i - 1].start() == author_year.start():
+            rule, facts["author_name"] = "work:heading:author-year", author_year.group("name")
+            facts["published"] = author_year.group("year")
+        elif title.isupper() and len(title.split()) >= 2 and "|" not in title:
+            rule = "work:heading:capitals"
+        else:
+            continue
+        if ":" in title and rule == "work:heading:capitals" or title.endswith("."):
+            continue
+        s = m.start("title")
+        parts = [(s, title)]
+        if " from " in title:  # "The Dictatorship of the Proletariat from The Foundations of Leninism"
+            head, _, tail = title.partition(" from ")
+            parts = [(s, head), (s + len(head) + 6, tail)]
+        for at, part in parts:
+            named = title_case(part) if part.isupper() else part
+            out.append(Found(at, at + len(part), named, work_key(named, registry), rule, dict(facts)))
+    return out
+
+
+def overlaps(a: Found, spans: list[Found]) -> bool:
+    return any(b.start < a.end and a.start < b.end for b in spans)
+
+
+def person_at(persons: list[tuple[int, int, Mention]], start: int, end: int) -> Mention | None:
+    """The person mention covering [start, end) of the repaired text, if any."""
+    return next((m for s, e, m in persons if s < end and start < e), None)
+
+
+def person_before(persons: list[tuple[int, int, Mention]], text: str, at: int, reach: int = 400) -> Mention | None:
+    """The nearest person mention before `at` within its paragraph ("Lenin says ... in his pamphlet X")."""
+    floor = max(text.rfind("\n\n", 0, at), at - reach)
+    before = [m for s, e, m in persons if floor <= s and e <= at]
+    return before[-1] if before else None
+
+
+def author_of(f: Found, text: str, persons: list[tuple[int, int, Mention]], registry: Registry) -> str | None:
+    """The person key of a work's author, when the text says it: owner ("Zinoviev's book"), byline, "his"."""
+    owner = f.facts.pop("owner", None)
+    name = f.facts.pop("author_name", None)
+    cited_at = f.facts.pop("cited_at", None)
+    record = registry.get("work", f.key)
+    if f.facts.pop("no_author", False) or record is not None and record.facts.get("author"):
+        return None  # the record knows
+    if owner or name:
+        target = text.find(owner or name, max(0, f.start - 400) if owner else 0)
+        m = person_at(persons, target, target + len(owner or name)) if target >= 0 else None
+        return m.key if m else None
+    if f.rule == "work:footnote" or f.facts.pop("pronoun", False):
+        m = person_before(persons, text, f.start if cited_at is None else cited_at)
+        return m.key if m else None
+    return None
+
+
+def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, int]] = (),
+                  persons: list[Mention] = ()) -> list[Mention]:
     """Work mentions of a document, in text order, mapped back to raw offsets."""
     norm = doc.normalized
-    cited = find_cited(norm.text, registry)
-    spans = cited + [k for k in find_known(norm.text, registry)
-                     if not any(a < k[1] and k[0] < b for a, b, *_ in cited)]
+    text = norm.text
+    person_spans = [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in persons]
+    spans = find_cited(text, registry)
+    for f in find_known(text, registry) + find_headed(text, registry) + find_cued(text, registry):
+        if not overlaps(f, spans):
+            spans.append(f)
     out = []
-    for s, e, surface, key, rule, facts in sorted(spans, key=lambda x: (x[0], x[1])):
-        if any(a < e and s < b for a, b in excluded):
+    for f in sorted(spans, key=lambda x: (x.start, x.end)):
+        if any(a < f.end and f.start < b for a, b in excluded):
             continue
-        raw_start, raw_end = norm.raw_span(s, e)
-        out.append(mention("work", raw_start, raw_end, doc.text[raw_start:raw_end], key, rule,
-                           title=fold(surface), **facts))
+        author = author_of(f, text, person_spans, registry)
+        raw_start, raw_end = norm.raw_span(f.start, f.end)
+        out.append(mention("work", raw_start, raw_end, doc.text[raw_start:raw_end], f.key, f.rule,
+                           title=fold(f.surface), author=author, **f.facts))
     return out

@@ -1,0 +1,74 @@
+"""Works: footnote titles, cue titles, the text's own title, quote and OCR variants of one record's title."""
+from pathlib import Path
+
+from extract.corpus import Document
+from extract.model import mention
+from extract.registry import load_registry
+from extract.works import extract_works
+
+REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
+
+
+def works_of(text: str, persons=()):
+    return extract_works(Document("t", text), REGISTRY, persons=list(persons))
+
+
+def person(text: str, surface: str, key: str):
+    start = text.index(surface)
+    return mention("person", start, start + len(surface), surface, key, "test")
+
+
+def test_inline_footnote_title_with_nested_quotes_is_one_work_by_the_quoted_speaker():
+    text = ('Thirdly. "The dictatorship of the proletariat," says Lenin, "is the class struggle of the '
+            'proletariat, which has won victory and has seized political power." (See Vol. XXIV, p. 311.)[1] '
+            '[1] "Foreword to the Published Speech \'On Deceiving the People with Slogans About Liberty and '
+            'Equality.\'"')
+    [work] = works_of(text, [person(text, "Lenin", "vladimir-lenin")])
+    assert work.attr("title") == ("Foreword to the Published Speech 'On Deceiving the People with Slogans "
+                                  "About Liberty and Equality'")
+    assert work.attr("author") == "vladimir-lenin"
+
+
+def test_ocr_typo_and_quote_style_resolve_to_the_record():
+    text = '(See Vol. XXV, p. 190.)[1][1] "\'Left-Wing\' Commmism, an Infantile Disorder."'
+    [typo] = works_of(text)
+    text = 'The fourth case is a few lines in the pamphlet "Left-Wing" Communism, an Infantile Disorder.'
+    [quoted] = works_of(text)
+    assert typo.key == quoted.key == "left-wing-communism-an-infantile-disorder"
+    assert quoted.text == '"Left-Wing" Communism, an Infantile Disorder'
+
+
+def test_a_date_closing_a_footnote_title_dates_the_work_and_is_not_part_of_it():
+    title = "Speech at the First All-Russian Congress of Workers in Education and Socialist Culture"
+    [work] = works_of(f"[1] ''{title}, July 31, 1919.''")
+    assert work.attr("title") == title
+    assert work.attr("published") == "1919-07-31"
+
+
+def test_unquoted_title_after_owner_and_kind_word():
+    text = ("One need only take, for instance, the following passage in Zinoviev's book Leninism to be "
+            "convinced of this:")
+    [work] = works_of(text, [person(text, "Zinoviev", "grigory-zinoviev")])
+    assert work.text == "Leninism"
+    assert work.attr("author") == "grigory-zinoviev"
+
+
+def test_unquoted_title_runs_over_small_words_and_a_line_break():
+    text = ("That is why, in my pamphlet The October Revolution and the Tactics of the\n"
+            "Russian Communists (December 1924), I said")
+    [work] = works_of(text)
+    assert work.attr("title") == "The October Revolution and the Tactics of the Russian Communists"
+    assert work.attr("author") is None  # "my": the text's author, not named here
+
+
+def test_the_title_under_a_name_and_year_line_is_the_texts_own_work():
+    text = "Lev Kamenev 1920\n\nThe Dictatorship of the Proletariat\n\n\nSource: pamphlet\n"
+    [work] = works_of(text, [person(text, "Lev Kamenev", "lev-kamenev")])
+    assert work.attr("title") == "The Dictatorship of the Proletariat"
+    assert (work.attr("author"), work.attr("published")) == ("lev-kamenev", "1920")
+
+
+def test_a_heading_in_capitals_names_its_record():
+    text = "Marx-Engels |  Lenin  | Stalin |  Home Page\n\n CONCERNING QUESTIONS OF LENINISM\n\n" + "word " * 40
+    [work] = works_of(text)
+    assert work.key == "concerning-questions-of-leninism"
