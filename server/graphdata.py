@@ -137,3 +137,47 @@ def entities_of(store: ox.Store, cls: str, limit: int = 2000) -> list[dict]:
         ?x a ?c . OPTIONAL {{ ?x rdfs:label ?label }} OPTIONAL {{ ?x schema:text ?label }}
         OPTIONAL {{ ?ann oa:hasBody ?x }} }} GROUP BY ?x ?label ORDER BY DESC(?mentions) ?label LIMIT {int(limit)}""",
                  c=cls)
+
+
+@dataclass(frozen=True)
+class Quoting:
+    """A document quoting a passage, and where."""
+
+    document: str
+    doc_id: str
+    title: str
+    start: int
+
+
+@dataclass(frozen=True)
+class QuotationInfo:
+    """Who said a passage, where it is cited from, and every document quoting it."""
+
+    speakers: list[tuple[str, str]]
+    works: list[tuple[str, str]]
+    volume: str | None
+    pages: str | None
+    quoted_in: list[Quoting]
+
+
+def quotation_info(store: ox.Store, iri: str) -> QuotationInfo:
+    speakers = query(store, """SELECT DISTINCT ?p ?name WHERE { ?x schema:creator ?p
+                               OPTIONAL { ?p schema:name ?name } } ORDER BY ?name""", x=iri)
+    works = query(store, """SELECT DISTINCT ?w ?name WHERE { ?x schema:isPartOf ?w
+                            OPTIONAL { ?w schema:name ?name } } ORDER BY ?name""", x=iri)
+    cited = query(store, """SELECT ?volume ?start ?end WHERE { OPTIONAL { ?x bibo:volume ?volume }
+                            OPTIONAL { ?x bibo:pageStart ?start } OPTIONAL { ?x bibo:pageEnd ?end } } LIMIT 1""",
+                  x=iri)
+    rows = query(store, """SELECT ?doc ?id ?title (MIN(?start) AS ?first) WHERE {
+        ?ann oa:hasBody ?x ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps .
+        ?ps a oa:TextPositionSelector ; oa:start ?start .
+        OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc rdfs:label ?title }
+    } GROUP BY ?doc ?id ?title ORDER BY ?id""", x=iri)
+    c = cited[0] if cited else {}
+    pages = "–".join(dict.fromkeys(v for v in (value(c.get("start")), value(c.get("end"))) if v)) or None
+    return QuotationInfo(
+        [(value(r["p"]), value(r["name"]) or value(r["p"])) for r in speakers],
+        [(value(r["w"]), value(r["name"]) or value(r["w"])) for r in works],
+        value(c.get("volume")), pages,
+        [Quoting(value(r["doc"]), value(r["id"]) or "", value(r["title"]) or value(r["id"]) or value(r["doc"]),
+                 int(r["first"].value)) for r in rows])

@@ -48,9 +48,13 @@ def rdf_response(store: ox.Store, iri: str, media: str) -> Response:
 
 
 def json_ld_of(store: ox.Store, iri: str) -> str:
-    """The resource's own triples as JSON-LD, safe to embed in a <script> element."""
+    """The resource's own triples as compact JSON-LD in schema.org terms, safe to embed in a <script> element."""
+    from rdflib import Graph
     triples = graphdata.construct(store, "CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", x=iri)
-    text = (graph_bytes(triples, "application/ld+json") or b"[]").decode("utf-8")
+    graph = Graph().parse(data=graph_bytes(triples, "application/n-triples"), format="nt")
+    context = {"@vocab": str(SCHEMA), **{p: ns for p, ns in current_app.extensions["kgpub_prefixes"].items()
+                                         if ns != str(SCHEMA)}}
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -135,7 +139,8 @@ def resource(kind: str, slug: str):
     evidence = graphdata.evidence(store, iri)
     response = Response(render_template(
         "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
-        evidence=evidence, wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
+        evidence=evidence, quotation=graphdata.quotation_info(store, iri) if kind == "quotation" else None,
+        wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
         json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
