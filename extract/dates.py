@@ -11,34 +11,52 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december"]
 MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
                        "sept": 9, "oct": 10, "nov": 11, "dec": 12}
-M = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+M = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+     r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)")
 D = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 Y = r"(?:1[5-9]\d\d|20\d\d)"
 SEP = r"\s*[-/]\s*"
+# A four-digit number counting things is not a year ("1500 workers", "at 1800 hours").
+COUNTED = ("hours|persons|people|men|women|workers|delegates|members|copies|roubles|rubles|dollars|pounds|francs|"
+           "marks|votes|deaths|soldiers|sailors|peasants|troops|strikes|strikers|villages|factories|years|days|"
+           "miles|kilometres|kilometers|versts|pages|times|tons|tonnes|poods|acres|hectares|communists|cells")
+# Between the ends of a range: a dash or slash, or "to" ("from March to May 1918", "March 8 to 16, 1921").
+TO = r"(?:\s*[-/]\s*|\s+(?:to|till|until)\s+)"
 
 # Patterns as data, tried in order; each names its precision. Earlier patterns win overlaps.
 PATTERNS: list[tuple[str, str]] = [
-    ("month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){SEP}(?P<d2>{D}),?\s*(?P<y1>{Y})"),
-    ("day-month-range", rf"(?P<d1>{D}){SEP}(?P<d2>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
-    ("month-year-range", rf"(?P<m1>{M}),?\s+(?P<y1>{Y}){SEP}(?:{M}{SEP})?(?P<m2>{M}),?\s+(?P<y2>{Y})"),
-    ("month-range-year", rf"(?P<m1>{M}){SEP}(?P<m2>{M}),?\s+(?P<y1>{Y})"),
+    ("month-day-month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){TO}(?P<m2>{M})\s+(?P<d2>{D}),?\s*(?P<y1>{Y})"),
+    ("month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){TO}(?P<d2>{D}),?\s*(?P<y1>{Y})"),
+    ("day-month-range", rf"(?P<d1>{D}){TO}(?P<d2>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
+    ("month-year-range", rf"(?P<m1>{M}),?\s+(?P<y1>{Y}){TO}(?:{M}{SEP})?(?P<m2>{M}),?\s+(?P<y2>{Y})"),
+    ("month-range-year", rf"(?P<m1>{M}){TO}(?P<m2>{M}),?\s+(?P<y1>{Y})"),
     ("month-day-year", rf"(?P<m1>{M})\s+(?P<d1>{D}),?\s*(?P<y1>{Y})"),
-    ("day-month-year", rf"(?P<d1>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
+    ("day-month-year", rf"(?P<d1>{D})\s+(?:of\s+)?(?P<m1>{M}),?\s+(?P<y1>{Y})"),
+    # Old and new style together: "October 25 (November 7), 1917" is two days of 1917.
+    ("month-day-dual", rf"(?P<expr>(?P<m1>{M})\s+(?P<d1>{D}))(?=\s*\((?:{M}\s+)?{D}\),?\s*(?P<y1>{Y}))"),
+    ("month-day-paren", rf"(?<=\()(?P<expr>(?P<m1>{M})\s+(?P<d1>{D}))\),?\s*(?P<y1>{Y})"),
     ("month-year", rf"(?P<m1>{M}),?\s+(?:of\s+)?(?P<y1>{Y})"),
-    ("year-range", rf"(?P<y1>{Y})\s*(?:-|--|to|/)\s*(?P<y2>{Y}|\d\d)(?![\d/])"),
+    ("year-range", rf"(?P<y1>{Y})\s*(?:-|--|to|/)\s*(?P<y2>{Y}|\d\d?)(?![\d/])"),
     ("month-day", rf"(?P<m1>{M})\s+(?P<d1>{D})(?!\d)"),
-    ("in-month", rf"\b(?:in|In|of|on|On|by|By|since|Since|until|till|early|late|mid-|end of|Between|between)\s+(?P<expr>(?P<m1>{M}))\b"),
-    ("year", rf"(?P<y1>{Y})"),
+    ("day-month", rf"(?P<d1>{D})\s+(?:of\s+)?(?P<m1>{M})(?![\w-])"),
+    ("in-month", rf"\b(?:in|In|of|on|On|by|By|since|Since|until|till|early|late|mid-|end of|Between|between|from|From)"
+                 rf"\s+(?P<expr>(?P<m1>{M}))(?![\w-])"),
+    ("year", rf"(?P<y1>{Y})(?!\s+(?:{COUNTED})\b)"),
 ]
-# The mention is the group "expr" where a pattern names one (the words around it are context), else all of it.
-COMPILED = [(name, re.compile(rf"(?<![\w.-])(?:{pattern if '?P<expr>' in pattern else f'(?P<expr>{pattern})'})(?![\w-]|'s|s\b)"))
+# The mention is the group "expr" where a pattern names one (the words around it are context), else all of it;
+# the whole match is taken, so that the year of "October 25 (November 7), 1917" is not a date of its own.
+# A year may follow "mid-" ("in mid-1918"); other hyphenated numbers are parts of ranges or identifiers.
+COMPILED = [(name, re.compile(rf"(?:(?<![\w.-])|(?<=[Mm]id-))"
+                              rf"(?:{pattern if '?P<expr>' in pattern else f'(?P<expr>{pattern})'})(?![\w-]|'s|s\b)"))
             for name, pattern in PATTERNS]
 # Numbers that look like years but are not dates: volumes, pages, numbered items.
 NOT_A_YEAR_BEFORE = re.compile(r"(?:Vol\.|vol\.|Volume|volume|p\.|pp\.|No\.|no\.|page|pages|§)\s*$")
 
 
 def month_number(name: str) -> int:
-    return MONTHS.index(name.lower()) + 1
+    """'March' -> 3, 'Sept.' -> 9."""
+    name = name.lower().rstrip(".")
+    return MONTHS.index(name) + 1 if name in MONTHS else MONTH_ABBREVIATIONS[name]
 
 
 def day_number(raw: str) -> int:
@@ -46,8 +64,9 @@ def day_number(raw: str) -> int:
 
 
 def expand_year(first: int, second: str) -> int:
-    """'1914-18' -> 1918: a two-digit second year takes the century of the first."""
-    return int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+    """'1914-18' -> 1918, '1920-1' -> 1921: a shortened second year takes the leading digits of the first."""
+    scale = 10 ** len(second)
+    return int(second) if len(second) == 4 else first // scale * scale + int(second)
 
 
 def valid_day(year: int, month: int, day: int) -> bool:
@@ -76,6 +95,11 @@ def normalise(name: str, g: dict, context_year: int | None) -> str | None:
     d1 = day_number(g["d1"])
     if not valid_day(y1, m1, d1):
         return None
+    if name == "month-day-month-day-range":
+        m2, d2 = month_number(g["m2"]), day_number(g["d2"])
+        if not (valid_day(y1, m2, d2) and (m1, d1) < (m2, d2)):
+            return None
+        return f"{y1:04d}-{m1:02d}-{d1:02d}/{y1:04d}-{m2:02d}-{d2:02d}"
     if name in ("month-day-range", "day-month-range"):
         d2 = day_number(g["d2"])
         if not (valid_day(y1, m1, d2) and d1 < d2):
@@ -103,7 +127,7 @@ def find_dates(text: str, excluded: list[tuple[int, int]] = ()) -> list[tuple[in
                 continue
             if NOT_A_YEAR_BEFORE.search(text[max(0, start - 12):start]):
                 continue
-            taken.append((start, end))
+            taken.append((min(start, m.start()), max(end, m.end())))
             found.append((start, end, name, {k: v for k, v in m.groupdict().items() if v and k != "expr"}))
     found.sort()
     out, context_year = [], None

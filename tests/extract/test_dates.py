@@ -1,0 +1,64 @@
+"""Date mentions: every explicit calendar expression, normalised with its precision, and nothing that only looks
+like one."""
+from __future__ import annotations
+
+import pytest
+
+from extract.dates import find_dates, precision
+
+
+def dates(text: str) -> list[tuple[str, str]]:
+    return [(text[s:e], value) for s, e, value, _ in find_dates(text)]
+
+
+def test_footnote_range_and_its_ocr_form():
+    text = ('[1] Tenth Congress of the R.C.P.(B.), March 8-16, 1921. "5. Speech on the Trade Unions."\n'
+            '[1] Tenth Congress of the R.C.P.(B.), March 8-16,1921. "6. Report on the Substitution of a Tax in Kind')
+    assert dates(text) == [("March 8-16, 1921", "1921-03-08/1921-03-16"), ("March 8-16,1921", "1921-03-08/1921-03-16")]
+
+
+def test_year_ranges_short_and_long():
+    text = "The war of 1914-18 and the civil war; the years 1914-1920 in Russia; in 1917-18 the Soviets"
+    assert [v for _, v in dates(text)] == ["1914/1918", "1914/1920", "1917/1918"]
+
+
+def test_month_without_year_takes_the_year_before_it():
+    text = ("Thus over six months (November, 1917-April-May, 1918) passed from the day the Soviets took power. "
+            "In April the Left Socialist-Revolutionaries")
+    assert dates(text) == [("November, 1917-April-May, 1918", "1917-11/1918-05"), ("April", "1918-04")]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("J. V. Stalin, January 25, 1926", "1926-01-25"),
+    ("dated 25 January 1926", "1926-01-25"),
+    ("on the 25th of January, 1926", "1926-01-25"),
+    ("Moscow, Dec. 1925", "1925-12"),
+    ("in the winter of 1917", "1917"),
+    ("in mid-1918 the", "1918"),
+    ("from March to May 1918", "1918-03/1918-05"),
+    ("the Eleventh Congress, March 27-April 2, 1922", "1922-03-27/1922-04-02"),
+])
+def test_calendar_forms(text, value):
+    assert [v for _, v in dates(text)] == [value]
+
+
+def test_old_and_new_style_are_two_days_of_one_year():
+    text = "the insurrection of October 25 (November 7), 1917, in Petrograd"
+    assert dates(text) == [("October 25", "1917-10-25"), ("November 7", "1917-11-07")]
+
+
+@pytest.mark.parametrize("text", [
+    "After the purges of the late 1930s, Stalin",
+    "in the 1930's",
+    "we may say that it May be so",
+    "(See Vol. 1917, p. 1921.)",
+    "two and a half years after the revolution",
+    "some 1500 workers",
+    "in the nineteenth century",
+])
+def test_not_dates(text):
+    assert dates(text) == []
+
+
+def test_precision_of_intervals_is_their_start():
+    assert [precision(v) for v in ("1921-03-08/1921-03-16", "1916-10", "1914/1918")] == ["day", "month", "year"]
