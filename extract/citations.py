@@ -1,7 +1,8 @@
-"""Citations: volume and pages in "(See Vol. XXV, p. 192.)", OCR-damaged Roman numerals, and footnote marks."""
+"""Citations: volume and pages in "(See Vol. XXV, p. 192.)", OCR-damaged Roman numerals, footnote marks and bodies."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # OCR confusions inside a Roman numeral: digit one and lower-case l read for I, a bar too.
@@ -10,9 +11,30 @@ ROMAN_REPAIRS = str.maketrans({"1": "I", "l": "I", "|": "I", "!": "I"})
 VOLUME = r"(?P<vol>[IVXLC1l|!](?:\s?[IVXLC1l|!]){0,6}|\d{1,3})"
 PAGES = r"pp?\.\s*(?P<p1>\d{1,4})(?:\s*(?:-|--|and|,|&)\s*(?P<p2>\d{1,4}))?"
 CITATION = re.compile(
-    rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*){PAGES}"
-    r"[^)]{0,40}\)")
-FOOTNOTE_MARK = re.compile(r"\[(?P<mark>\d{1,3}|\*|[^\]\s]{1})\]")
+    rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:[^()\n]{{0,60}}?(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*)"
+    rf"{PAGES}[^)]{{0,40}}\)")
+# A parenthesis right after a quotation: a citation, a speaker "(Lenin.)", a work "(See The Foundations of Leninism.)".
+PAREN = re.compile(r"\(\s*(?P<body>[^()\n]{1,160}?)\s*\)")
+FOOTNOTE_MARK = re.compile(r"\[(?P<mark>\d{1,3}|\*{1,3}|[^\]\s\w]{1})\]")
+# What a footnote body looks like after its mark: "Ibid.", a quoted title (perhaps after "Tenth Congress ..., 1921."),
+# "See ...", or an editor's or transcriber's note in brackets. The body runs to the end of its line.
+FOOTNOTE_BODY = re.compile(r'[ \t]*(?:[Ii]bid\b|[^"\n]{0,140}?"[^"\n]{3,}"[^"\n]{0,60}$|See\b|\[)[^\n]*', re.M)
+# A footnote line whose opening bracket OCR lost: "1] ..." at the start of a line.
+FOOTNOTE_LINE_START = re.compile(r"^[ \t]*\[?(?P<mark>\d{1,3}|\*{1,3}|[^\]\s\w])\][ \t]*(?=\S)", re.M)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote body: its mark, the span of its text (after the mark) and that text."""
+
+    mark: str
+    start: int
+    end: int
+    body: str
+
+    @property
+    def is_ibid(self) -> bool:
+        return self.body.lstrip().lower().startswith("ibid")
 
 
 def roman_to_int(numeral: str) -> int | None:
@@ -38,19 +60,55 @@ def volume_number(raw: str) -> int | None:
     return roman_to_int(raw)
 
 
+def expand_page(p1: str, p2: str) -> int:
+    """The second page of '191-94' written in full: it shares the first page's leading digits."""
+    second = int(p2)
+    if second < int(p1) and len(p2) < len(p1):
+        second = int(p1[: len(p1) - len(p2)] + p2)
+    return second
+
+
 def page_range(p1: str, p2: str | None) -> tuple[int, int]:
     """(first, last) page: 'pp. 191-94' -> (191, 194); 'pp. 15 and 14' -> (14, 15)."""
     first = int(p1)
     if not p2:
         return first, first
-    second = int(p2)
-    if second < first and len(p2) < len(p1):  # 191-94: the second page shares the first's leading digits
-        second = int(p1[: len(p1) - len(p2)] + p2)
+    second = expand_page(p1, p2)
     return min(first, second), max(first, second)
 
 
+def listed_pages(m: re.Match) -> list[int]:
+    """The pages of a citation in the order written: 'pp. 15 and 14' -> [15, 14]; 'p. 192' -> [192]."""
+    if not m.group("p2"):
+        return [int(m.group("p1"))]
+    return [int(m.group("p1")), expand_page(m.group("p1"), m.group("p2"))]
+
+
 def parse_citation(m: re.Match) -> dict:
-    """{'volume', 'page_start', 'page_end', 'ibid'} of one CITATION match."""
+    """{'volume', 'page_start', 'page_end', 'ibid', 'pages'} of one CITATION match."""
     start, end = page_range(m.group("p1"), m.group("p2"))
     volume = volume_number(m.group("vol")) if m.group("vol") else None
-    return {"volume": volume, "page_start": start, "page_end": end, "ibid": bool(m.group("ibid"))}
+    return {"volume": volume, "page_start": start, "page_end": end, "ibid": bool(m.group("ibid")),
+            "pages": listed_pages(m), "and_list": bool(m.group("p2")) and "-" not in m.group(0)}
+
+
+def footnote_bodies(text: str) -> list[Footnote]:
+    """Every footnote body, in text order: lines opening with a mark ("[1] ...", OCR's "1] ..."), and bodies set
+    inline after their reference ('(See Vol. XXV, p. 192.)[1][1] "Left-Wing Communism..."')."""
+    found: dict[int, Footnote] = {}
+    for m in FOOTNOTE_LINE_START.finditer(text):
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        found[m.start()] = Footnote(m.group("mark"), m.end(), end, text[m.end():end])
+    for m in FOOTNOTE_MARK.finditer(text):
+        if m.start() in found or any(f.start <= m.start() < f.end for f in found.values()):
+            continue
+        body = FOOTNOTE_BODY.match(text, m.end())
+        if body and body.group(0).strip():
+            found[m.start()] = Footnote(m.group("mark"), body.start(), body.end(), body.group(0))
+    return [found[k] for k in sorted(found)]
+
+
+def body_for(footnotes: list[Footnote], mark: str, after: int) -> Footnote | None:
+    """The body of the footnote whose reference mark `mark` ends at `after`: the next body with that mark."""
+    return next((f for f in footnotes if f.mark == mark and f.start >= after), None)

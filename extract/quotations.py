@@ -1,66 +1,278 @@
-"""Quotations: quoted passages with their exact text, speaker, cited volume and pages, and the work quoted."""
+"""Quotations: quoted passages with their exact text, speaker, cited volume and pages, and the work quoted.
+
+What counts: a passage in double quotation marks (or curly single ones) of at least MIN_WORDS words that reports
+someone's words; titles (a work mention covering the quoted span), footnote bodies and hypothetical speech ("we
+would have to say that ...") do not. One quotation may run across an interrupting attribution ('"...," says
+Lenin, "..."'), across paragraphs in the printers' convention (each paragraph reopens the quote, only the last
+closes it), across page breaks and footnotes set in the middle of it (a paragraph that ends mid-sentence), and keeps
+the quotes nested inside it.
+
+Identity (see extract/resolve.py, resolve_quotations): a quotation node is one passage *as cut*. Occurrences whose
+words are the same up to typography and OCR noise are one node; different cuts of one passage (a fragment re-quoted
+later, a longer or shorter excerpt in another document) are distinct nodes linked by kg:overlapsWith.
+"""
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 
-from extract.citations import CITATION, FOOTNOTE_MARK, parse_citation
+from extract.citations import CITATION, FOOTNOTE_MARK, PAREN, Footnote, body_for, footnote_bodies, parse_citation
 from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
-from extract.structure import FOOTNOTE_LINE, paragraphs
 
-MIN_WORDS = 5
-# An attribution interrupting a quotation: '"...," says Lenin, "..."'.
-INTERRUPTION = re.compile(r"^[,:]?\s*(?:says|said|writes|wrote|continues|adds|declares)\s+[A-Z][\w.' ]{1,40}?,\s*$|"
-                          r"^[,:]?\s*[A-Z][\w.' ]{1,40}?\s+(?:says|said|writes|wrote|continues|adds|declares),\s*$")
-SPEECH_VERB = re.compile(r"\b(?:says|said|say|writes|wrote|write|declares|declared|states|stated|thinks|"
-                         r"asserts|asserted|puts it|continues|added|adds|according to|in the words of|"
-                         r"Here is what|here is what|as follows)\b")
+MIN_WORDS = 6
+MAX_CHARS = 8000
+SPEECH_VERBS = (r"says|said|say|writes|wrote|write|declares|declared|states|stated|asserts|asserted|adds|added|"
+                r"continues|continued|defines|defined|puts it|speaks of|spoke of|argues|argued|insists|insisted|"
+                r"replies|replied|remarks|remarked|observes|observed|explains|explained|tells|told|calls|called|"
+                r"answers|answered|asks|asked|recalls|recalled|repeats|repeated|emphasizes|emphasized|notes|noted|"
+                r"concludes|concluded|proclaims|proclaimed|formulates|formulated")
+SPEECH_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+# An attribution interrupting a quotation: '"...," says Lenin, "..."', '"...," Lenin writes further, "..."'.
+INTERRUPTION = re.compile(
+    rf"^\s*[,:;.?!-]*\s*(?:(?:{SPEECH_VERBS})\s+[A-Z][\w.'\- ]{{1,40}}?|[A-Z][\w.'\- ]{{1,40}}?\s+(?:{SPEECH_VERBS})"
+    rf"|(?:he|she)\s+(?:{SPEECH_VERBS}))(?:\s+(?:further|again|later|then|also))?\s*[,:]?\s*$")
+PRONOUN_SPEECH = re.compile(rf"\b(?:he|she|He|She)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS})\b|\bin which (?:he|she)\b")
+# Someone else's words put hypothetically ("we would have to say that ...") are not a quotation.
+HYPOTHETICAL = re.compile(r"\bwould\s+(?:have\s+to\s+|be\s+to\s+)?(?:say|admit|conclude)\s+(?:that\s+)?$")
+# Editors' notes printed inside a quotation: "* My italics. -- J. St."
+EDITORIAL_NOTE = re.compile(r"(?:^|(?<=\s))\*+\s*(?:My|Our)\s+(?:italics|emphasis)\.?(?:\s*--\s*[A-Z][\w. ]{0,12}?\.)?")
+PAGE_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,4}[ \t]*$", re.M)
+SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z])")
+
+
+@dataclass
+class Quote:
+    """One quotation found in the repaired text: its parts (inner spans) and what the text says about it."""
+
+    parts: list[tuple[int, int]]
+    reopen: list[int] = field(default_factory=list)  # marks reopening the quote at a new paragraph
+    facts: dict = field(default_factory=dict)
+    speaker: Mention | None = None
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
 
 
 def quotation_key(text: str) -> str:
-    """The identity of a passage: a hash of its words, so typography and OCR spacing do not split it."""
-    return hashlib.sha1(name_key(text).encode("utf-8")).hexdigest()[:16]
+    """The identity of a passage as written: a hash of its folded words (see fold_words)."""
+    return hashlib.sha1(" ".join(fold_words(text)).encode("utf-8")).hexdigest()[:16]
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Inner spans of double-quoted passages, paired within each paragraph."""
+def fold_words(text: str) -> list[str]:
+    """The words of a passage with typography and common OCR and spelling differences folded away."""
+    text = name_key(text.replace("|", "I"))
+    text = re.sub(r"(?<=[a-z])1|1(?=[a-z])", "i", text)  # OCR "1s" for "is"
+    text = text.replace("z", "s")  # organization / organisation
+    text = re.sub(r"our\b", "or", text)  # labour / labor
+    return text.split()
+
+
+# ------------------------------------------------------------------ finding the quoted spans
+
+def classify(text: str, raw: str, norm, i: int) -> str:
+    """'open', 'close' or '?' for the double quote at i: curly quotes say so, straight ones by their neighbours."""
+    raw_char = raw[norm.to_raw[i]] if norm.to_raw[i] < len(raw) else '"'
+    if raw_char in "\u201c\u201e\u00ab":
+        return "open"
+    if raw_char in "\u201d\u00bb":
+        return "close"
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    if (before.isspace() or before in "([{-/") and not after.isspace():
+        return "open"
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)]}-*'"):
+        return "close"
+    return "?"
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def content_end(text: str, at: int) -> str:
+    """The last content character before `at`, skipping footnote lines and page numbers printed at a page's foot."""
+    lines = text[:at].rstrip().split("\n")
+    while lines and (re.match(r"^\s*\[?[^\]\s\w]?\w{0,3}\]\s", lines[-1]) or PAGE_NUMBER_LINE.match(lines[-1])
+                     or not lines[-1].strip()):
+        lines.pop()
+    tail = lines[-1].rstrip() if lines else ""
+    return tail[-1:] if tail else ""
+
+
+def continues_across(text: str, brk: tuple[int, int]) -> bool:
+    """Whether an open quotation runs on over this paragraph break: the break falls mid-sentence (a page break or
+    a footnote set inside it), or the next paragraph starts in lower case."""
+    if text[brk[1]:brk[1] + 1].islower():
+        return True
+    return content_end(text, brk[0]) not in {".", "?", "!", ":", '"', ")", ""}
+
+
+def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
+    """Every double-quoted passage, paired over the whole text (see the module docstring for the runs allowed)."""
+    breaks = [(m.start(), m.end()) for m in PARAGRAPH_BREAK.finditer(text)]
+    out: list[Quote] = []
+    opened: int | None = None
+    reopen: list[int] = []
+    for i in (m.start() for m in re.finditer('"', text)):
+        kind = classify(text, raw, norm, i)
+        if opened is not None:
+            since = reopen[-1] if reopen else opened
+            crossed = [b for b in breaks if since < b[0] < i]
+            if crossed:
+                reopening = kind != "close" and crossed[-1][1] == i  # the mark opens the next paragraph
+                checks = crossed[:-1] if reopening else crossed
+                if i - opened <= MAX_CHARS and all(continues_across(text, b) for b in checks):
+                    if reopening:
+                        reopen.append(i)
+                        continue
+                else:
+                    opened, reopen = None, []
+        if opened is None:
+            if kind != "close":
+                opened, reopen = i, []
+            continue
+        if kind == "open":  # a second opening in the same paragraph: the first mark was stray
+            opened, reopen = i, []
+            continue
+        out.append(Quote([(opened + 1, i)], list(reopen)))
+        opened, reopen = None, []
+    return out + single_quoted(text, raw, norm, out)
+
+
+def single_quoted(text: str, raw: str, norm, doubles: list[Quote]) -> list[Quote]:
+    """Passages in curly single quotes outside any double-quoted one (some typesetters quote with them)."""
     out = []
-    for para in paragraphs(text):
-        marks = [m.start() for m in re.finditer('"', text[para.start:para.end])]
-        for a, b in zip(marks[0::2], marks[1::2]):
-            out.append((para.start + a + 1, para.start + b))
+    for m in re.finditer(r"'", text):
+        i = m.start()
+        if raw[norm.to_raw[i]] != "\u2018" or any(q.start <= i < q.end for q in doubles):
+            continue
+        close = re.compile(r"(?<=[\w.,!?])'(?=[\s.,;:)]|$)").search(text, i + 1, i + 1500)
+        while close and raw[norm.to_raw[close.start()]] != "\u2019":
+            close = re.compile(r"(?<=[\w.,!?])'(?=[\s.,;:)]|$)").search(text, close.end(), i + 1500)
+        if close and "\n\n" not in text[i:close.start()] and text[close.start() - 1] in ".,!?":
+            out.append(Quote([(i + 1, close.start())]))
     return out
 
 
-def join_interrupted(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Groups of quoted spans that form one quotation: parts separated only by an attribution."""
-    groups: list[list[tuple[int, int]]] = []
-    for span in spans:
-        if groups:
-            last = groups[-1][-1]
-            between = text[last[1] + 1: span[0] - 1]
-            if INTERRUPTION.match(between):
-                groups[-1].append(span)
+def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
+    """Quotations whose parts are separated only by an attribution ('"...," says Lenin, "..."') become one."""
+    out: list[Quote] = []
+    for q in sorted(quotes, key=lambda q: q.start):
+        if out and not q.reopen:
+            between = text[out[-1].end + 1:q.start - 1]
+            if "\n\n" not in between and INTERRUPTION.match(between):
+                out[-1].parts.extend(q.parts)
                 continue
-        groups.append([span])
-    return groups
+        out.append(q)
+    return out
 
 
-def clean(text: str) -> str:
-    return " ".join(text.split())
+def clean_part(text: str, s: int, e: int, reopen: list[int]) -> str:
+    """The words of one part: reopening marks, footnote lines, page numbers and editors' notes taken out,
+    words hyphenated across the break joined."""
+    piece = text[s:e]
+    for r in sorted(reopen, reverse=True):
+        if s <= r < e:
+            piece = piece[:r - s] + piece[r - s + 1:]
+    if "\n" in piece:
+        piece = re.sub(r"^[ \t]*\[?[^\]\s\w]?\w{0,3}\][^\n]*$", "", piece, flags=re.M)
+        piece = PAGE_NUMBER_LINE.sub("", piece)
+    piece = EDITORIAL_NOTE.sub(" ", piece)
+    piece = FOOTNOTE_MARK.sub("", piece)
+    piece = re.sub(r"(?<=[a-z])-\s*\n\s*(?=[a-z])", "", piece)
+    return " ".join(piece.split())
 
 
-def footnote_bodies(text: str) -> list[tuple[int, str, str]]:
-    """(offset, mark, body) of every footnote line, in text order."""
-    return [(m.start(), m.group("mark"), m.group("body")) for m in FOOTNOTE_LINE.finditer(text)]
+def passage_text(text: str, q: Quote) -> str:
+    return " ".join(clean_part(text, s, e, q.reopen) for s, e in q.parts)
 
 
-def nearest_person(persons: list[Mention], norm_spans: list[tuple[int, int, Mention]], lo: int, hi: int) -> Mention | None:
-    """The last person mention between lo and hi (repaired offsets)."""
-    inside = [m for s, e, m in norm_spans if lo <= s and e <= hi]
-    return inside[-1] if inside else None
+# ------------------------------------------------------------------ context around a quotation
+
+def spans_of(text_len: int, norm, mentions: list[Mention]) -> list[tuple[int, int, Mention]]:
+    return [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in mentions]
+
+
+def sentence_start(text: str, at: int, floor: int) -> int:
+    """Where the sentence containing `at` starts (not before floor)."""
+    start = floor
+    for m in SENTENCE_END.finditer(text, floor, at):
+        start = m.end()
+    return start
+
+
+def paragraph_start(text: str, at: int) -> int:
+    i = text.rfind("\n\n", 0, at)
+    return 0 if i < 0 else i + 2
+
+
+def strip_marks(s: str) -> str:
+    return FOOTNOTE_MARK.sub("", re.sub(r"(?<=[\w:.,;])\d{1,2}(?=\s*$)", "", s)).strip()
+
+
+def persons_in(spans, lo: int, hi: int, quoted: list[tuple[int, int]]) -> list[Mention]:
+    """Person mentions in [lo, hi) outside every quoted span, in text order."""
+    return [m for s, e, m in sorted(spans, key=lambda x: x[0])
+            if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
+
+
+def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention]) -> Mention | None:
+    """The speaker a lead-in names: a person next to a speech verb, else the first person named, else the last
+    person named before it when a pronoun speaks ("in which he says:")."""
+    people = [(s, e, m) for s, e, m in spans if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
+    if people:
+        for s, e, m in sorted(people, key=lambda x: -x[0]):
+            near = text[max(lo, s - 25):min(hi, e + 40)]
+            if SPEECH_VERB.search(near) or re.search(r"\bwords\b|\bof\s*$", near):
+                return m
+        return min(people, key=lambda x: x[0])[2]
+    if PRONOUN_SPEECH.search(text[lo:hi]) or re.search(r"\b(?:his|her)\b", text[lo:hi]):
+        return history[-1] if history else None
+    return None
+
+
+# ------------------------------------------------------------------ the extractor
+
+def in_any(spans, s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def title_like(text: str, q: Quote, work_spans) -> bool:
+    """A quoted title: a work mention covers most of the quoted span."""
+    length = q.end - q.start
+    return any(ws <= q.start + 2 and we >= q.end - 3 or (min(we, q.end) - max(ws, q.start)) > 0.7 * length
+               for ws, we, _ in work_spans)
+
+
+def skip(text: str, at: int, chars: str, limit: int) -> int:
+    """`at` moved past up to `limit` of the given characters."""
+    window = text[at:at + limit]
+    return at + len(window) - len(window.lstrip(chars))
+
+
+def citation_after(text: str, q: Quote) -> tuple[re.Match | None, int]:
+    """The parenthesis right after the quotation ('(See Vol. XXV, p. 192.)', '(Lenin.)') and where it ends."""
+    after = q.end + 1
+    m = PAREN.match(text, skip(text, after, " \t\n.,;*", 6))
+    if m is None or m.start() - after > 6:
+        return None, after
+    return m, m.end()
+
+
+def footnote_work(note: Footnote | None, work_spans, last_work: str | None) -> str | None:
+    if note is None:
+        return None
+    if note.is_ibid:
+        return last_work
+    inside = [m for s, e, m in work_spans if note.start <= s < note.end]
+    return inside[0].key if inside else None
 
 
 def extract_quotations(doc: Document, persons: list[Mention], works: list[Mention],
@@ -68,52 +280,142 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
     """Quotation mentions of a document: one per passage occurrence, raw offsets of its whole extent."""
     norm = doc.normalized
     text = norm.text
-    person_spans = [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in persons]
-    footnote_lines = [(m.start(), m.end()) for m in FOOTNOTE_LINE.finditer(text)]
+    person_spans = spans_of(len(text), norm, persons)
+    work_spans = spans_of(len(text), norm, works)
     notes = footnote_bodies(text)
-    last_work: str | None = None
-    out = []
-    for group in join_interrupted(text, quoted_spans(text)):
-        start, end = group[0][0], group[-1][1]
-        body = " ".join(clean(text[s:e]) for s, e in group)
-        if len(body.split()) < MIN_WORDS or any(a < end and start < b for a, b in excluded + footnote_lines):
+    note_spans = [(f.start, f.end) for f in notes]
+    found = join_interrupted(text, quoted_spans(text, doc.text, norm))
+    all_quoted = [(q.start, q.end) for q in found]
+    quotes: list[Quote] = []
+    for q in found:
+        body = passage_text(text, q)
+        if (len(body.split()) < MIN_WORDS or in_any(excluded, q.start, q.end)
+                or in_any(note_spans, q.start, q.start + 1)):
             continue
-        facts: dict = {}
-        after = text[end + 1: end + 200]
-        cite = CITATION.search(after)
-        if cite and cite.start() < 15:
-            facts.update(parse_citation(cite))
-            after_cite = after[cite.end():]
-            mark = FOOTNOTE_MARK.match(after_cite.lstrip())
-            if mark:
-                note = next((b for off, mk, b in notes if mk == mark.group("mark") and off > end), None)
-                if note is not None:
-                    if note.lower().startswith("ibid"):
-                        facts["work"] = last_work
-                    else:
-                        title = re.search(r'"(?:\d{1,2}\.\s+)?([^"]{4,200}?)[,.]?"', note)
-                        if title:
-                            note_at = text.find(note, end)
-                            work = next((w for w in works if note_at >= 0 and
-                                         norm.from_raw(w.start) >= note_at and w.text.strip() in note), None)
-                            if work is not None:
-                                facts["work"] = work.key
-                                last_work = work.key
-        para_start = text.rfind("\n\n", 0, start) + 2
-        speaker = None
-        window_after = text[end + 1: end + 60]
-        paren = re.match(r'\s*[,.]?\s*\(([A-Z][\w. ]+?)\.?\)', window_after)
-        if paren:
-            speaker = next((m for s, e, m in person_spans if end < s < end + 60), None)
-        if speaker is None and len(group) > 1:
-            speaker = nearest_person(persons, person_spans, group[0][1], group[1][0])
-        if speaker is None:
-            lead = text[para_start:start]
-            if SPEECH_VERB.search(lead[-200:]):
-                speaker = nearest_person(persons, person_spans, max(para_start, start - 200), start)
-        raw_start, raw_end = norm.raw_span(start, end)
-        out.append(mention("quotation", raw_start, raw_end, doc.text[raw_start:raw_end], quotation_key(body),
-                           "quotation:quoted", passage=body, speaker=speaker.key if speaker else None,
-                           volume=facts.get("volume"), page_start=facts.get("page_start"),
-                           page_end=facts.get("page_end"), work=facts.get("work")))
+        if title_like(text, q, work_spans):
+            continue
+        lead = text[sentence_start(text, q.start - 1, paragraph_start(text, q.start)):q.start - 1]
+        if HYPOTHETICAL.search(lead):
+            continue
+        q.facts["passage"] = body
+        quotes.append(q)
+    attribute(text, quotes, person_spans, work_spans, notes, all_quoted)
+    out = []
+    for q in quotes:
+        raw_start, raw_end = norm.raw_span(q.start, q.end)
+        f = q.facts
+        out.append(mention("quotation", raw_start, raw_end, doc.text[raw_start:raw_end], quotation_key(f["passage"]),
+                           "quotation:quoted", passage=f["passage"], speaker=q.speaker.key if q.speaker else None,
+                           volume=f.get("volume"), page_start=f.get("page_start"), page_end=f.get("page_end"),
+                           work=f.get("work")))
     return out
+
+
+def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: list[Footnote],
+              quoted: list[tuple[int, int]]) -> None:
+    """Speaker, work, volume and pages of each quotation, in text order (later ones lean on earlier ones)."""
+    last_volume: int | None = None
+    last_work: str | None = None
+    previous: Quote | None = None
+    for i, q in enumerate(quotes):
+        # ---- the citation after it, or the one it shares with the next quotation of the sentence
+        paren, after = citation_after(text, q)
+        cite = CITATION.fullmatch(paren.group(0)) if paren else None
+        share_index = 0
+        nxt = quotes[i + 1] if i + 1 < len(quotes) else None
+        if paren is None and nxt is not None and re.fullmatch(r"[\s,;]*(?:and\s+)?(?:that\s+)?[\s]*",
+                                                               text[q.end + 1:nxt.start - 1]):
+            paren, after = citation_after(text, nxt)
+            cite = CITATION.fullmatch(paren.group(0)) if paren else None
+            share_index = -1
+        elif previous is not None and previous.facts.get("shares_with") is q:
+            share_index = 1
+        if cite:
+            facts = parse_citation(cite)
+            pages = facts["pages"]
+            if facts["and_list"] and len(pages) == 2 and share_index:
+                page = pages[0] if share_index == -1 else pages[1]
+                facts["page_start"] = facts["page_end"] = page
+            if facts["volume"] is None and facts["ibid"]:
+                facts["volume"] = last_volume
+            q.facts.update({k: facts[k] for k in ("volume", "page_start", "page_end")})
+            if share_index == -1:
+                q.facts["shares_with"] = nxt
+        # ---- the work: footnote of the citation, a work named in the parenthesis, in the lead-in, ibid
+        work = None
+        mark = FOOTNOTE_MARK.match(text, skip(text, after, " .;,*", 3))
+        if mark:
+            work = footnote_work(body_for(notes, mark.group("mark"), mark.end()), work_spans, last_work)
+        if work is None and paren is not None:
+            work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
+        lead_lo, lead_hi = lead_region(text, q, quotes[:i])
+        if work is None:
+            work = next((m.key for s, e, m in reversed(work_spans) if lead_lo <= s and e <= lead_hi
+                         and not in_any(quoted, s, e)), None) or next(
+                (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
+                 and title_like(text, Quote([(s, e)]), work_spans)), None)
+        if work is None and cite and cite.group("ibid"):
+            work = last_work
+        # ---- the speaker: the interruption, "(Lenin.)", the lead-in, the run of quotations it belongs to
+        history = persons_in(person_spans, max(0, q.start - 3000), q.start, quoted)
+        speaker = None
+        for (_s1, e1), (s2, _e2) in zip(q.parts, q.parts[1:], strict=False):
+            speaker = speaker or speaker_in(text, person_spans, e1, s2, [], history)
+        if speaker is None and paren is not None and not cite:
+            speaker = next((m for s, e, m in person_spans if paren.start() <= s < paren.end()), None)
+        if speaker is None:
+            speaker = speaker_in(text, person_spans, lead_lo, lead_hi, quoted, history)
+        if speaker is None and previous is not None and previous.speaker and continues_run(text, previous, q):
+            speaker = previous.speaker
+        if speaker is None:
+            container = next((p for p in quotes[:i] if contains(p.facts["passage"], q.facts["passage"])), None)
+            if container is not None:
+                speaker = container.speaker
+                work = work or container.facts.get("work")
+        q.speaker = speaker
+        if work is not None:
+            q.facts["work"] = work
+            last_work = work
+        if q.facts.get("volume") is not None:
+            last_volume = q.facts["volume"]
+        previous = q
+    for q in quotes:
+        q.facts.pop("shares_with", None)
+
+
+def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
+    """The words that introduce a quotation: its sentence before it; if it opens its paragraph, the last sentence of
+    the paragraph before when that one ends with a colon ("Here is what Lenin says on this subject:")."""
+    para = paragraph_start(text, q.start)
+    floor = max([para] + [p.end + 1 for p in earlier if para <= p.end < q.start])
+    lo = sentence_start(text, q.start - 1, floor)
+    if strip_marks(text[lo:q.start - 1]).strip(" \t\n\"'") or para < floor:
+        return lo, q.start - 1
+    prev_end = text.rfind("\n\n", 0, para)
+    prev_end = para if prev_end < 0 else prev_end
+    line_start = text.rfind("\n", 0, q.start - 1) + 1
+    region_end = min(para, line_start) if line_start > para else para
+    tail = strip_marks(text[:region_end].rstrip())
+    if tail.endswith(":"):
+        start = sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1))
+        return start, region_end
+    return q.start - 1, q.start - 1
+
+
+def continues_run(text: str, previous: Quote, q: Quote) -> bool:
+    """Whether q continues a run of quotations from one speaker: nothing but citations, footnotes and connectives
+    ("And further:") lies between the previous quotation and this one."""
+    between = text[previous.end + 1:q.start - 1]
+    between = CITATION.sub(" ", between)
+    between = re.sub(r"\[[^\]\n]{0,3}\][^\n]*", " ", between)
+    between = re.sub(r'(?m)^\s*\d{1,3}\][^\n]*$', " ", between)
+    words = re.findall(r"[A-Za-z]+", between)
+    if len(words) <= 3:
+        return True
+    return len(" ".join(words)) <= 60 and not SENTENCE_END.search(between) and "\n\n" not in between
+
+
+def contains(longer: str, shorter: str) -> bool:
+    """Whether a passage re-quotes a fragment of an earlier one."""
+    a, b = " ".join(fold_words(longer)), " ".join(fold_words(shorter))
+    return len(b) < len(a) and b in a
