@@ -16,7 +16,12 @@ TENS = {"twenty": 20, "thirty": 30}
 _UNITS = "|".join(w.capitalize() for w in ORDINAL_WORDS[:9])
 # Ordinal words capitalised or not ("the second All-Russia Congress"): the capitalised meeting word marks a name.
 ORDINAL = (r"(?:(?:[Tt]wenty|[Tt]hirty)-(?:" + "|".join(ORDINAL_WORDS[:9]) + "|" + _UNITS + ")|"
-           + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in reversed(ORDINAL_WORDS)) + r"|[1-9]\d?(?:st|nd|rd|th))")
+           + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in reversed(ORDINAL_WORDS)) + r"|[1-9]\d?(?:st|nd|rd|th)"
+           # Roman numerals as Soviet editions print them ("the XIV Congress", "the XVth Conference"); not a lone "I".
+           + r"|(?P<roman>(?=[IVX]{2}|[IVX]+(?:st|nd|rd|th))X{0,3}(?:IX|IV|V?I{0,3})(?:st|nd|rd|th)?))")
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+ROMAN = {"I": 1, "V": 5, "X": 10}
 MEETING = r"(?:Congress|Conference|Plenum|Plenary\s+Session)(?![\w-])"
 SCOPE = (r"(?:(?:All-Russian|All-Russia|All-Union|World|Party|International|National|Extraordinary|Joint|"
          r"Enlarged|Special|Regular|Annual|Emergency|Founding|Constituent)\s+)*")
@@ -54,16 +59,23 @@ def congress_pattern(orgs: Organisations) -> re.Pattern:
     our Party': ordinal or year, optional organisation name, scope words, meeting word, optional 'of ...' phrase."""
     of = (rf"\s+of\s+(?:(?P<our>{OUR_PARTY})|(?P<the>the\s+)?(?P<known>{orgs.pattern})"
           rf"|(?P<the2>the\s+)?(?P<new>{NEW_ORGANISATION}))")
+    # "the April Party Conference", "the July 1928 Plenum": a meeting named by its month (and year).
+    month = rf"(?P<month>{'|'.join(MONTHS)})\s+(?:(?P<month_year>1[89]\d\d)\s+)?"
     return re.compile(
-        rf"(?<![\w-])(?:(?P<ordinal>{ORDINAL})|(?P<year>1[89]\d\d))\s+(?:(?P<pre>{orgs.pattern})\s+)?"
+        rf"(?<![\w-])(?:(?P<poss>{orgs.pattern}|Party)'s\s+)?"
+        rf"(?:(?P<ordinal>{ORDINAL})|(?P<year>1[89]\d\d)|{month})\s*(?<=\s)(?:(?P<pre>{orgs.pattern})\s+)?"
         rf"(?P<scope>{SCOPE})(?P<meeting>{MEETING})(?:{of})?")
 
 
 def ordinal_number(word: str) -> int:
-    """'Tenth' -> 10, '14th' -> 14, 'Twenty-Second' -> 22."""
+    """'Tenth' -> 10, '14th' -> 14, 'Twenty-Second' -> 22, 'XIV' -> 14."""
     digits = re.match(r"\d+", word)
     if digits:
         return int(digits.group(0))
+    roman = re.match(r"[IVX]+", word)
+    if roman:
+        values = [ROMAN[c] for c in roman.group(0)]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
     tens, _, unit = word.lower().partition("-")
     if unit:
         return TENS[tens] + ORDINAL_WORDS.index(unit) + 1
@@ -90,11 +102,21 @@ def context_party(text: str, registry: Registry) -> str | None:
 
 
 def record_by_year(registry: Registry, organizer: str | None, meeting: str, year: str) -> int | None:
-    """The ordinal of the organiser's meeting held in a year ('the 1934 Party Congress' -> 17), if exactly one."""
+    """The ordinal of the organiser's meeting held in a year ('the 1934 Party Congress' -> 17) or month ('1925-04'),
+    if exactly one."""
     found = [r.facts.get("position") for r in registry.of_kind("congress")
              if r.facts.get("organizer") == organizer and r.facts.get("meeting", "congress") == meeting
              and str(r.facts.get("start", "")).startswith(year)]
     return found[0] if len(found) == 1 else None
+
+
+def month_of(m: re.Match, text: str) -> str | None:
+    """'1925-04' for "the April Party Conference": its own year, else the last year the text gave before it."""
+    if not m.group("month"):
+        return None
+    year = m.group("month_year") or next(iter(reversed(re.findall(r"(?<![\w-])1[89]\d\d(?!\d)", text[:m.start()]))),
+                                         None)
+    return f"{year}-{MONTHS.index(m.group('month')) + 1:02d}" if year else None
 
 
 def find_congresses(text: str, registry: Registry) -> list[tuple[int, int, str, str, str, dict]]:
@@ -109,9 +131,10 @@ def find_congresses(text: str, registry: Registry) -> list[tuple[int, int, str, 
         meeting = m.group("meeting").split()[0].lower()
         scope_words = (m.group("scope") or "").split()
         organizer, org_name, article = None, None, None
-        if m.group("known") or m.group("pre"):
-            organizer = orgs.names[fold(m.group("known") or m.group("pre"))]
-        elif m.group("our"):
+        named_org = m.group("known") or m.group("pre") or m.group("poss")
+        if named_org and named_org != "Party":
+            organizer = orgs.names[fold(named_org)]
+        elif m.group("our") or named_org == "Party":
             organizer = party
         elif m.group("new"):
             org_name = fold(m.group("new"))
@@ -119,25 +142,28 @@ def find_congresses(text: str, registry: Registry) -> list[tuple[int, int, str, 
         elif "Party" in scope_words:
             organizer = party
         position = ordinal_number(m.group("ordinal")) if m.group("ordinal") else None
-        if position is None and organizer is not None:
-            position = record_by_year(registry, organizer, meeting, m.group("year"))
-        found.append((m, meeting, scope_words, organizer, org_name, article, position))
+        when = m.group("year") or month_of(m, text)
+        if position is None and organizer is not None and when:
+            position = record_by_year(registry, organizer, meeting, when)
+        found.append((m, meeting, scope_words, organizer, org_name, article, position, when))
     named = {(meeting, position): organizer for _, meeting, _, organizer, *_ in found if organizer}
     out = []
-    for m, meeting, scope_words, organizer, org_name, article, position in found:
+    for m, meeting, scope_words, organizer, org_name, article, position, when in found:
         if organizer is None and position is not None:
             organizer = named.get((meeting, position)) or party
         if organizer is None:
             continue
-        if position is None and not m.group("year"):
+        if position is None and not when:
             continue
-        end = m.end()
-        number = position if position is not None else f"y{m.group('year')}"
+        # A possessive before the ordinal ("the Party's Tenth Congress") names the organiser, not the congress.
+        start, end = next(m.start(g) for g in ("ordinal", "year", "month") if m.group(g)), m.end()
+        number = position if position is not None else f"y{when}"
+        label = m.group("year") or (f"{m.group('month')} {when[:4]}" if m.group("month") and when else None)
         key = f"{organizer}/{meeting}/{number}"
         scope = " ".join(w for w in scope_words if w != "Party")
-        out.append((m.start(), end, text[m.start():end], key, "congress:pattern",
+        out.append((start, end, text[start:end], key, "congress:pattern",
                     {"position": position, "meeting": meeting, "organizer": organizer, "organizer_name": org_name,
-                     "organizer_article": article, "scope": scope or None, "year": m.group("year")}))
+                     "organizer_article": article, "scope": scope or None, "year": label}))
     return out
 
 

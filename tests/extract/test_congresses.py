@@ -91,3 +91,21 @@ def test_generic_plurals_are_not_congresses(registry):
 @pytest.mark.parametrize("word, n", [("Tenth", 10), ("14th", 14), ("Twenty-Second", 22), ("second", 2)])
 def test_ordinal_number(word, n):
     assert ordinal_number(word) == n
+
+
+def test_month_named_conference_takes_its_year_from_the_text_and_its_ordinal_from_the_record(registry):
+    text = (SOVIET + "my pamphlet published in May\n1925. Zinoviev and Kamenev once tried to raise this argument at a "
+            "meeting of the Central\nCommittee of the Party prior to the April Party Conference.27 But they")
+    [(surface, key, facts)] = found(text, registry)
+    assert surface == "April Party Conference"
+    assert (key, facts["position"]) == (f"{RCP}/conference/14", 14)
+
+
+def test_roman_numerals_and_possessive_organiser(registry):
+    # Forms of other editions of the genre (not in this corpus).
+    text = SOVIET + ("the XIV Congress of the C.P.S.U.(B.), the XVth Party Conference and the Comintern's "
+                     "Seventh Congress")
+    assert [(surface, key) for surface, key, _ in found(text, registry)] == [
+        ("XIV Congress of the C.P.S.U.(B.)", f"{RCP}/congress/14"),
+        ("XVth Party Conference", f"{RCP}/conference/15"),
+        ("Seventh Congress", "communist-international/congress/7")]
