@@ -130,6 +130,11 @@ def quotation_facts(minter: Minter, node: URIRef, entity: Entity, corpus: Resolv
         if entity.facts.get(key) is not None:
             for prop in props:
                 yield node, prop, Literal(int(entity.facts[key]))
+    # other cuts of the same passage (see extract/resolve.py, resolve_quotations)
+    for other in sorted(entity.facts.get("overlaps", ())):
+        target = linked(corpus, minter, "quotation", other)
+        if target is not None:
+            yield node, KG.overlapsWith, target
 
 
 def no_facts(minter: Minter, node: URIRef, entity: Entity, corpus: ResolvedCorpus) -> Iterator[Triple]:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 from extract.congresses import english_ordinal
 from extract.model import Entity, Mention
 from extract.pipeline import DocumentMentions
+from extract.quotations import fold_words, quotation_key
 from extract.registry import Registry, slugify
 
 POSSESSIVE = re.compile(r"(?:'s|s')$")
@@ -136,17 +138,96 @@ def resolve_congresses(corpus: list[DocumentMentions], registry: Registry,
                                              record.qid if record else None, facts)
 
 
+def same_passage(a: list[str], b: list[str]) -> tuple[bool, int]:
+    """Whether two occurrences are one passage as cut (words equal up to OCR noise: differing stretches are near
+    misspellings, and at most 5% of the words otherwise differ, edges included), and their longest common run."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    longest = max((blk.size for blk in matcher.get_matching_blocks()), default=0)
+    real = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        x, y = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if x and y and SequenceMatcher(None, x, y, autojunk=False).ratio() >= 0.7:
+            continue
+        real += max(i2 - i1, j2 - j1)
+    return real <= 0.05 * max(len(a), len(b)), longest
+
+
+def quotation_clusters(items: list[Mention]) -> tuple[list[list[int]], set[tuple[int, int]]]:
+    """Occurrences grouped into passages, and the pairs of passages (by occurrence index) that overlap."""
+    words = [fold_words(m.attr("passage") or m.text) for m in items]
+    grams = [{tuple(w[i:i + 3]) for i in range(max(1, len(w) - 2))} for w in words]
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for i, g in enumerate(grams):
+        for gram in g:
+            index[gram].append(i)
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    overlaps = set()
+    for i in range(len(items)):
+        candidates = Counter(j for gram in grams[i] for j in index[gram] if j > i)
+        for j, shared in candidates.items():
+            if shared < 2 and min(len(words[i]), len(words[j])) > 4:
+                continue
+            same, longest = same_passage(words[i], words[j])
+            if same:
+                parent[find(i)] = find(j)
+            elif longest >= 10 or longest == min(len(words[i]), len(words[j])):  # a long shared run, or contained
+                overlaps.add((i, j))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[find(i)].append(i)
+    return list(groups.values()), overlaps
+
+
 def resolve_quotations(corpus: list[DocumentMentions], entities: dict[tuple[str, str], Entity]) -> None:
-    """One entity per passage; attribution by the majority of its occurrences."""
-    groups: dict[str, list[Mention]] = defaultdict(list)
-    for doc in corpus:
-        for m in doc.of_kind("quotation"):
-            groups[m.key].append(m)
-    for key, items in groups.items():
-        facts = {name: majority([m.attr(name) for m in items])
+    """One entity per passage as cut, across documents: occurrences whose words agree up to typography and OCR
+    noise are one quotation; different cuts of a passage (a fragment re-quoted, a longer excerpt elsewhere) are
+    distinct quotations linked by kg:overlapsWith. The IRI key hashes the folded words of the passage's longest
+    occurrence (ties: the smallest), so it does not depend on the order documents are read. Attribution is the
+    majority of the occurrences that state it; a quotation from a work whose author is known, with no speaker
+    stated, is that author's (a writer quoting his own earlier work)."""
+    items = [m for doc in corpus for m in doc.of_kind("quotation")]
+    clusters, overlaps = quotation_clusters(items)
+    key_of: dict[int, str] = {}
+    for members in clusters:
+        canonical = min(members, key=lambda i: (-len(fold_words(items[i].attr("passage") or "")),
+                                                " ".join(fold_words(items[i].attr("passage") or ""))))
+        key = quotation_key(items[canonical].attr("passage") or items[canonical].text)
+        group = [items[i] for i in members]
+        facts = {name: majority([m.attr(name) for m in group])
                  for name in ("speaker", "work", "volume", "page_start", "page_end")}
-        text = max((m.attr("passage") for m in items), key=len)
-        entities[("quotation", key)] = Entity("quotation", key, text, set(), None, facts)
+        if facts["speaker"] is None and facts["work"]:
+            work = entities.get(("work", facts["work"]))
+            facts["speaker"] = work.facts.get("author") if work else None
+        if facts["page_start"] is not None and (facts["page_end"] is None or facts["page_end"] < facts["page_start"]):
+            facts["page_end"] = facts["page_start"]
+        text = items[canonical].attr("passage") or items[canonical].text
+        entity = entities.setdefault(("quotation", key), Entity("quotation", key, text, set(), None, {}))
+        entity.facts.update(facts)
+        entity.facts.setdefault("overlaps", set())
+        for i in members:
+            key_of[i] = key
+    for i, j in overlaps:
+        if key_of[i] != key_of[j]:
+            entities[("quotation", key_of[i])].facts["overlaps"].add(key_of[j])
+            entities[("quotation", key_of[j])].facts["overlaps"].add(key_of[i])
+    position = 0
+    for doc in corpus:
+        renamed = []
+        for m in doc.mentions:
+            if m.kind == "quotation":
+                m = replace(m, key=key_of[position])
+                position += 1
+            renamed.append(m)
+        doc.mentions = renamed
 
 
 def resolve(corpus: list[DocumentMentions], registry: Registry) -> ResolvedCorpus:
