@@ -11,22 +11,68 @@ from extract.registry import Registry, slugify
 from extract.structure import header_fields
 
 CAP = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-INITIALS = r"(?:[A-Z]\.\s?){1,3}"
-# Cues of the genre that introduce a person no record knows; group "name" is the person.
+SURNAME = r"(?:Mac|Mc|O')?[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?"  # "St" is not a surname; "McLellan" is
+INITIALS = r"(?:[A-Z]\.[ \t]?){1,3}"  # initials never run across a line break ("B.\nProofreader")
+NAME = rf"(?:{INITIALS})?(?:{CAP}[ \t])?{SURNAME}"
+ONE_NAME = rf"(?:{INITIALS})?{SURNAME}"
+VERBS = (r"says|said|writes|wrote|thinks|thought|declares|declared|asserts|asserted|maintains|argues|argued|"
+         r"believes|holds|claims|claimed|states|stated|insists|insisted|admits|admitted|explains|explained|"
+         r"replies|replied|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed")
+ASIDE = r"(?:,\s+(?:for example|for instance|too|however|in particular|of course|in his turn|again),?)"
+TITLES = r"(?:Comrades?|Generals?|Admirals?|Colonels?|Professors?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.)"
+LIST_OF_NAMES = rf"{NAME}(?:,[ \t]+{NAME})*(?:,?[ \t]+and[ \t]+{NAME})?"
+# Cues of the genre that introduce a person no record knows; group "name" is the person (or a list of them).
 DISCOVERY_CUES: list[tuple[str, str]] = [
-    ("comrade", rf"\b[Cc]omrades?\s+(?P<name>(?:{INITIALS})?{CAP})"),
-    ("initials", rf"(?<![\w.])(?P<name>{INITIALS}{CAP})\b"),
-    ("says", rf"\b(?:says|said|writes|wrote|declares|declared|asserts|asserted)\s+(?P<name>{CAP}(?:\s{CAP})?)\b"),
-    ("title", rf"\b(?:General|Admiral|Professor|Dr\.|Mr\.|Mrs\.)\s+(?P<name>{CAP})\b"),
+    ("title", rf"\b{TITLES}[ \t]+(?P<name>{LIST_OF_NAMES})"),
+    ("initials", rf"(?<![\w.])(?P<name>{INITIALS}(?:{CAP}[ \t])?{SURNAME})\b"),
+    ("says", rf"\b(?:{VERBS})[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
+    ("name-says", rf"(?P<name>{NAME}){ASIDE}?[ \t]+(?:{VERBS})\b"),
+    ("and-co", rf"(?P<name>{NAME})[ \t]+(?:and|&)[ \t]+Co\."),
+    ("like", rf"\b(?:people|men|leaders|gentlemen|figures|renegades|heroes)[ \t]+(?:like|such[ \t]+as)[ \t]+"
+             rf"(?P<name>{LIST_OF_NAMES}(?:,[ \t]+{LIST_OF_NAMES})*)"),
 ]
+# The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
+RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
+                             r"(?![\w-])(?![ \t]+[A-Z])")
+# Places of the genre with a surname's shape.
+PLACES = {"Kiev", "Kieff", "Kharkov", "Kharkoff", "Rostov", "Kishinev", "Lvov", "Pskov", "Tambov", "Orekhov",
+          "Yaroslavl", "Saratov", "Azov", "Chernigov", "Sebastopol", "Borisov", "Tiflis", "Sevastopol"}
 CREDIT_FIELDS = {"transcription", "transcribed", "html markup", "markup", "proofreader", "proofread",
                  "proofreading", "translated", "translation", "translator", "editor", "edited"}
 # Words that begin with a capital but are never a person's name in this genre.
 NOT_NAMES = {"The", "This", "That", "These", "Those", "Party", "Soviet", "Soviets", "Communist", "Congress",
              "State", "Revolution", "Lenin", "Marxism", "Leninism", "Communism", "Socialism", "Bolshevik",
              "Bolsheviks", "Menshevik", "Mensheviks", "Central", "Committee", "Vol", "Ibid", "See", "Comrade",
-             "Comrades", "In", "It", "He", "She", "We", "They", "And", "But", "For", "Here", "There"}
-PERSON_NAME = re.compile(rf"^(?:{INITIALS})?(?:{CAP}\s)*{CAP}\.?$")
+             "Comrades", "In", "It", "He", "She", "We", "They", "And", "But", "For", "Here", "There", "Who",
+             "What", "Which", "Why", "How", "When", "Where", "One", "Each", "Everyone", "Nobody", "Somebody",
+             "Someone", "Everybody", "All", "Some", "Many", "Such", "History", "Marx", "Engels", "Pravda",
+             "Izvestia", "Resolution", "Programme", "Program", "Manifesto", "Report", "Theses", "Opposition",
+             "Government", "Council", "Commune", "International", "Comintern", "Proletariat", "Bourgeoisie",
+             "Capital", "Labour", "Labor", "Socialist", "Socialists", "Democrat", "Democrats", "Russia",
+             "Russian", "Russians", "Germany", "German", "Germans", "France", "French", "England", "English",
+             "Britain", "British", "America", "American", "Americans", "China", "Chinese", "Europe", "European",
+             "Moscow", "Petrograd", "Leningrad", "Paris", "London", "Berlin", "Tsar", "Tsarism", "Kremlin",
+             "Chairman", "President", "Secretary", "Editor", "Note", "Source", "Thus", "Hence", "Therefore",
+             "Yet", "Nor", "Or", "If", "Then", "So", "Now", "Also", "Again", "Once", "Lastly", "Firstly",
+             "Secondly", "Thirdly", "Finally", "Trotskyism", "Trotskyist", "Trotskyists", "Stalinism",
+             "Marxist", "Marxists", "Leninist", "Leninists", "Maoism", "Maoist", "God", "Christ", "Bible",
+             "Red", "White", "Army", "Guard", "Cheka", "Whites", "Reds", "Staff", "General", "Admiral",
+             # parties and currents named like people
+             "Cadets", "Kadets", "Octobrists", "Narodniks", "Trudoviks", "Anarchists", "Communards", "Jacobins",
+             "Girondists", "Liberals", "Conservatives", "Whigs", "Tories", "Populists", "Chartists"}
+# Words of header lines ("Source:", "HTML Markup:", "Proofreader:") are not names either.
+NOT_NAMES |= {"Source", "Published", "Written", "Online", "Version", "Transcription", "Transcribed", "Markup",
+              "Proofread", "Proofreader", "Proofreading", "Translated", "Translation", "Translator", "Copyleft",
+              "Public", "Domain", "Delivered", "Edited", "First", "Html", "Reading", "Time"}
+PERSON_NAME = re.compile(rf"^(?:{INITIALS})?(?:{CAP}\s)*{CAP}(?:\s[A-Z]\.?)?\.?$")
+# Older transliterations of Russian surnames: Krasnoff is Krasnov, Avksentieff is Avksentiev.
+TRANSLITERATIONS = [(re.compile(r"off$"), "ov"), (re.compile(r"eff$"), "ev"), (re.compile(r"ov$"), "off"),
+                    (re.compile(r"ev$"), "eff")]
+
+
+def transliterations(name: str) -> set[str]:
+    """The other spellings of a name ending in a Russian surname: 'Krasnov' <-> 'Krasnoff'."""
+    return {pattern.sub(repl, name) for pattern, repl in TRANSLITERATIONS if pattern.search(name)}
 
 
 @lru_cache(maxsize=8)
@@ -35,8 +81,21 @@ def _known_pattern(registry_id: int, names: tuple[str, ...]) -> re.Pattern | Non
 
 
 def known_names(registry: Registry) -> dict[str, str]:
-    """Every name and variant of a person record -> the record's id."""
-    return {fold(n): r.id for r in registry.of_kind("person") for n in r.all_names}
+    """Every name and variant of a person record (and its other transliterations) -> the record's id."""
+    names: dict[str, str] = {}
+    for record in registry.of_kind("person"):
+        for name in record.all_names:
+            for form in transliterations(name):
+                names.setdefault(fold(form), record.id)
+    for record in registry.of_kind("person"):
+        for name in record.all_names:
+            names[fold(name)] = record.id
+    return names
+
+
+def not_a_person(registry: Registry) -> set[str]:
+    """Names of curated works and organisations: a cue before them does not make them persons."""
+    return {fold(n) for kind in ("work", "organization") for r in registry.of_kind(kind) for n in r.all_names}
 
 
 def find_known(text: str, registry: Registry) -> list[tuple[int, int, str, str, str]]:
@@ -47,27 +106,91 @@ def find_known(text: str, registry: Registry) -> list[tuple[int, int, str, str, 
             for s, e, surface in find_names(pattern, text) if fold(surface) in names]
 
 
+def canonical_surname(name: str) -> str:
+    """The surname of a name, older transliterations made modern ('General Krasnoff' -> 'Krasnov')."""
+    surname = name.split()[-1].rstrip(".")
+    for pattern, repl in TRANSLITERATIONS[:2]:
+        surname = pattern.sub(repl, surname)
+    return surname
+
+
 def discovered_key(name: str) -> str:
     """The key of a person no record knows: the slug of the surname, so 'Comrade Tanner' and 'Tanner' meet."""
-    return slugify(name.split()[-1].rstrip("."))
+    return slugify(canonical_surname(name))
 
 
-def find_discovered(text: str, known: list[tuple[int, int, str, str, str]]) -> list[tuple[int, int, str, str, str]]:
+def near_record(name: str, registry: Registry) -> str | None:
+    """The record whose surname a found name misspells by one letter ("Kamenec" for "Kamenev"), if just one."""
+    surname = name.split()[-1]
+    if len(surname) < 6:
+        return None
+    hits = {record.id for record in registry.of_kind("person") for variant in record.all_names
+            if len(variant.split()) == 1 and one_edit(surname, variant)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by exactly one substituted, inserted or deleted letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def plausible(name: str, blocked: set[str]) -> bool:
+    """Whether a capitalised phrase can be a person's name (no function word, nation, party or title)."""
+    words = [w.rstrip(".") for w in name.split()]
+    return (name not in blocked and not any(w in NOT_NAMES for w in words)
+            and not any(w.isupper() and len(w) > 1 for w in words))
+
+
+def names_in(span: str, offset: int, shape: str = NAME) -> list[tuple[int, int, str]]:
+    """The names of a list ("Denikin, Markoff, Erdeli"), each with its start and end."""
+    return [(offset + m.start(), offset + m.end(), m.group(0)) for m in re.finditer(shape, span)]
+
+
+def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
+                    registry: Registry) -> list[tuple[int, int, str, str, str]]:
     """Persons no record knows, from the genre's cues, and then every later bare mention of their surname."""
     taken = [(s, e) for s, e, *_ in known]
+    blocked = not_a_person(registry)
     found: dict[str, str] = {}
     out = []
+
+    def add(s: int, e: int, name: str, rule: str) -> None:
+        while name.split()[0] in NOT_NAMES and len(name.split()) > 1:  # "Thus Sorin says": Sorin
+            first = name.split()[0]
+            s, name = s + text[s:e].index(first) + len(first), name[len(first):].strip()
+            s += len(text[s:e]) - len(text[s:e].lstrip())
+        if not plausible(name, blocked) or any(a < e and s < b for a, b in taken):
+            return
+        key = near_record(name, registry) or "new:" + discovered_key(name)
+        found.setdefault(key, name)
+        taken.append((s, e))
+        out.append((s, e, name, key, f"person:cue:{rule}"))
+
     for rule, cue in DISCOVERY_CUES:
         for m in re.finditer(cue, text):
-            name = fold(m.group("name"))
-            s, e = m.span("name")
-            if name.split()[-1] in NOT_NAMES or any(a < e and s < b for a, b in taken):
-                continue
-            key = "new:" + discovered_key(name)
-            found.setdefault(key, name)
-            taken.append((s, e))
-            out.append((s, e, name, key, f"person:cue:{rule}"))
-    surnames = {name.split()[-1]: key for key, name in found.items() if len(name.split()[-1]) > 2}
+            for s, e, name in names_in(m.group("name"), m.start("name")):
+                add(s, e, fold(name), rule)
+    for m in re.finditer(rf"(?<![\w.'])(?:{ONE_NAME})(?:(?:,|,?[ \t]+and)[ \t]+(?:the[ \t]+[A-Z]\w+[ \t]+)?"
+                         rf"{ONE_NAME})+(?!['\w-])", text):
+        # an enumeration of single names, one of them a known person's, names persons: "Avksentieff, Gotz, Zenzinoff"
+        members = [(s, e, n) for s, e, n in names_in(m.group(0), m.start(), ONE_NAME)
+                   if not text[s - 4:s].endswith(("the ", "The "))]
+        exact = {(s, e) for s, e, *_ in known}
+        if any((s, e) in exact for s, e, _ in members) and not any(
+                sentence_initial(text, s) or after_capital(text, s) or not plausible(n, blocked)
+                for s, e, n in members if (s, e) not in exact):
+            for s, e, name in members:
+                add(s, e, fold(name), "list")
+    for m in RUSSIAN_SURNAME.finditer(text):
+        if m.group("name") not in PLACES and not sentence_initial(text, m.start()):
+            add(m.start(), m.end(), m.group("name"), "surname-shape")
+    surnames = {form: key for key, name in found.items() if len(name.split()[-1]) > 2
+                for form in {name.split()[-1], *transliterations(name.split()[-1])}}
     pattern = compile_names(surnames)
     for s, e, surface in find_names(pattern, text):
         if not any(a < e and s < b for a, b in taken):
@@ -76,8 +199,19 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]]) -> l
     return out
 
 
+def sentence_initial(text: str, at: int) -> bool:
+    """Whether a word starts a sentence or a line (where any word has a capital)."""
+    before = text[max(0, at - 6):at]
+    return at == 0 or bool(re.search(r"(?:[.!?:]['\"]?\s+|\n\s*|^\s*)['\"(\[]?$", before))
+
+
+def after_capital(text: str, at: int) -> bool:
+    """Whether a word follows a capitalised word ("Political Bureau"): part of a longer name, not a list."""
+    return bool(re.search(r"[A-Z][\w.-]*[ \t]+$", text[max(0, at - 30):at]))
+
+
 def credited_persons(text: str) -> list[tuple[int, int, str, str, str]]:
-    """Persons named in credit header lines ("Transcription: Ted Crawford")."""
+    """Persons named in credit header lines ("Transcription: Ted Crawford", "HTML Markup: Mike B.")."""
     out = []
     for field, value, start, _end in header_fields(text):
         if field not in CREDIT_FIELDS:
@@ -97,7 +231,7 @@ def extract_persons(doc: Document, registry: Registry, excluded: list[tuple[int,
     known = find_known(norm.text, registry)
     credits = credited_persons(norm.text)
     spans = known + [c for c in credits if not any(a < c[1] and c[0] < b for a, b, *_ in known)]
-    spans += find_discovered(norm.text, spans)
+    spans += find_discovered(norm.text, spans, registry)
     out = []
     for s, e, surface, key, rule in sorted(spans):
         if any(a < e and s < b for a, b in excluded):

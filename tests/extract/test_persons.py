@@ -1,0 +1,63 @@
+"""Persons: records with their old transliterations, and persons no record knows found from the genre's cues."""
+from pathlib import Path
+
+from extract.corpus import Document
+from extract.persons import extract_persons
+from extract.registry import load_registry
+
+REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
+
+
+def persons_of(text: str) -> dict[str, str]:
+    """surface -> key of every person mention."""
+    return {m.text: m.key for m in extract_persons(Document("t", text), REGISTRY)}
+
+
+def test_credit_lines_give_persons_and_header_words_are_not_names():
+    text = ("Transcription: Ted Crawford\nHTML Markup: Mike B.\nProofreader: David Tate\n")
+    found = persons_of(text)
+    assert found == {"Ted Crawford": "new:ted-crawford", "Mike B.": "new:mike-b", "David Tate": "new:david-tate"}
+
+
+def test_a_name_before_says_with_an_aside_is_a_person_and_so_is_its_possessive():
+    text = ('Sorin, for example, says that "the dictatorship of the proletariat is the dictatorship of our Party." '
+            "In essence, Zinoviev shares Sorin's point of view.")
+    found = persons_of(text)
+    assert found["Sorin"] == "new:sorin"
+    assert found["Zinoviev"] == "grigory-zinoviev"
+    assert [m.text for m in extract_persons(Document("t", text), REGISTRY)].count("Sorin") == 2
+
+
+def test_a_list_after_a_plural_title_names_persons_in_old_transliteration():
+    text = ("(the leaders of the Socialist Revolutionary Party, Avksentieff, Gotz, Zenzinoff, the Generals Boldareff, "
+            "Krasnoff and others) were set free. Generals Denikin, Markoff, Erdeli and others remained")
+    found = persons_of(text)
+    assert found["Krasnoff"] == "pyotr-krasnov"
+    assert found["Boldareff"] == "new:boldarev"
+    assert found["Markoff"] == "new:markov"
+    assert found["Erdeli"] == "new:erdeli"
+
+
+def test_a_dash_glued_to_initials_still_gives_the_record():
+    text = '"Among the mass of the people we (the Communists --J. St.) are after all but a drop in the ocean"'
+    assert persons_of(text) == {"J. St.": "joseph-stalin"}
+
+
+def test_a_surname_of_russian_shape_is_a_person_but_a_place_or_derived_word_is_not():
+    text = ("Had not the utmost possible been done in heeding the moods expressed here by Kutuzov, we would have "
+            "met with political bankruptcy. The Leninism of Kieff and the Trotskyism of Marxists are not persons.")
+    assert persons_of(text) == {"Kutuzov": "new:kutuzov"}
+
+
+def test_a_misspelt_name_in_a_list_of_known_persons_is_the_known_person():
+    text = "Trotsky is assassinated, Ziniviev, Kamenec and Bukharin are all tried and executed."
+    found = persons_of(text)
+    assert found["Kamenec"] == "lev-kamenev"
+    assert found["Ziniviev"] == "grigory-zinoviev"
+
+
+def test_people_like_names_persons_and_a_party_after_messrs_is_not_one():
+    text = ("a new ministry made up of people like Scheidemann and Noske, MacDonald and Henderson. "
+            "Dictatorship means, note this once and for all, Messrs. Cadets, unrestricted power")
+    found = persons_of(text)
+    assert set(found) == {"Scheidemann", "Noske", "MacDonald", "Henderson"}
