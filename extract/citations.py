@@ -21,6 +21,7 @@ FOOTNOTE_MARK = re.compile(r"\[(?P<mark>\d{1,3}|\*{1,3}|[^\]\s\w]{1})\]")
 FOOTNOTE_BODY = re.compile(r'[ \t]*(?:[Ii]bid\b|[^"\n]{0,140}?"[^"\n]{3,}"[^"\n]{0,60}$|See\b|\[)[^\n]*', re.M)
 # A footnote line whose opening bracket OCR lost: "1] ..." at the start of a line.
 FOOTNOTE_LINE_START = re.compile(r"^[ \t]*\[?(?P<mark>\d{1,3}|\*{1,3}|[^\]\s\w])\][ \t]*(?=\S)", re.M)
+BARE_STAR_NOTE = re.compile(r"(?:^|(?<=[.!?\"]\s))(?P<stars>\*{1,3})[ \t]+(?P<body>See\b[^\n]*)", re.M)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,20 @@ def footnote_bodies(text: str) -> list[Footnote]:
         body = FOOTNOTE_BODY.match(text, m.end())
         if body and body.group(0).strip():
             found[m.start()] = Footnote(m.group("mark"), body.start(), body.end(), body.group(0))
+    # An editor's note set off by bare asterisks after a sentence: "... proletariat." * See this volume, p. 106. --Ed.
+    for m in BARE_STAR_NOTE.finditer(text):
+        if not any(f.start - 4 <= m.start() < f.end for f in found.values()):
+            found[m.start()] = Footnote("*" * len(m.group("stars")), m.end("stars"), m.end(), m.group("body"))
     return [found[k] for k in sorted(found)]
+
+
+def note_pages(note: Footnote) -> dict:
+    """Pages an editor's footnote gives ("See this volume, p. 106."), when the citation in the text gave none."""
+    m = re.search(PAGES, note.body)
+    if not m:
+        return {}
+    first, last = page_range(m.group("p1"), m.group("p2"))
+    return {"page_start": first, "page_end": last}
 
 
 def body_for(footnotes: list[Footnote], mark: str, after: int) -> Footnote | None:

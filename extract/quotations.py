@@ -17,7 +17,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import CITATION, FOOTNOTE_MARK, PAREN, Footnote, body_for, footnote_bodies, parse_citation
+from extract.citations import (CITATION, FOOTNOTE_MARK, PAREN, Footnote, body_for, footnote_bodies, note_pages,
+                               parse_citation)
 from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
@@ -345,7 +346,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         work = None
         mark = FOOTNOTE_MARK.match(text, skip(text, after, " .;,*", 3))
         if mark:
-            work = footnote_work(body_for(notes, mark.group("mark"), mark.end()), work_spans, last_work)
+            note = body_for(notes, mark.group("mark"), mark.end())
+            work = footnote_work(note, work_spans, last_work)
+            if note is not None and q.facts.get("page_start") is None:
+                q.facts.update(note_pages(note))
         if work is None and paren is not None:
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
