@@ -25,6 +25,7 @@ TO = r"(?:\s*[-/]\s*|\s+(?:to|till|until)\s+)"
 
 # Patterns as data, tried in order; each names its precision. Earlier patterns win overlaps.
 PATTERNS: list[tuple[str, str]] = [
+    ("iso-date", rf"(?P<y1>{Y})-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12]\d|3[01])"),
     ("month-day-month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){TO}(?P<m2>{M})\s+(?P<d2>{D}),?\s*(?P<y1>{Y})"),
     ("month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){TO}(?P<d2>{D}),?\s*(?P<y1>{Y})"),
     ("day-month-range", rf"(?P<d1>{D}){TO}(?P<d2>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
@@ -79,6 +80,9 @@ def normalise(name: str, g: dict, context_year: int | None) -> str | None:
     if y1 is None:
         return None
     m1 = month_number(g["m1"]) if g.get("m1") else None
+    if name == "iso-date":
+        m1, d1 = int(g["mm"]), int(g["dd"])
+        return f"{y1:04d}-{m1:02d}-{d1:02d}" if valid_day(y1, m1, d1) else None
     if name == "year":
         return f"{y1:04d}"
     if name == "year-range":

@@ -62,3 +62,7 @@ def test_not_dates(text):
 
 def test_precision_of_intervals_is_their_start():
     assert [precision(v) for v in ("1921-03-08/1921-03-16", "1916-10", "1914/1918")] == ["day", "month", "year"]
+
+
+def test_iso_date_of_a_transcription_note():
+    assert [v for _, v in dates("Last updated: 2004-02-10. Transcribed in 1920-1 style")] == ["2004-02-10", "1920/1921"]
