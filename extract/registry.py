@@ -54,6 +54,9 @@ class Registry:
     """Every curated record, with look-ups by id and by any of its names."""
 
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    # [[qid]] entries whose name matches no record: the build attaches them to the entity of that
+    # preferred name (entities found in the texts only, e.g. reconciled ones); else they are reported.
+    unattached: list[dict] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Record]:
         return list(self.records.get(kind, {}).values())
@@ -67,6 +70,12 @@ class Registry:
             if any(name_key(n) == key for n in record.all_names):
                 return record
         return None
+
+    def qid_for(self, kind: str, name: str) -> str | None:
+        """The QID of an unattached [[qid]] entry of this kind and exactly this preferred name."""
+        key = name_key(name)
+        return next((e["qid"] for e in self.unattached if e.get("kind") == kind
+                     and name_key(e.get("name", "")) == key), None)
 
     def add(self, record: Record) -> None:
         self.records.setdefault(record.kind, {})[record.id] = record
@@ -96,8 +105,17 @@ def load_registry(records_dir: Path) -> Registry:
         qids.extend((raw, path) for raw in data.get("qid", []))
     for raw, _path in qids:
         record = registry.by_name(raw.get("kind", ""), raw.get("name", ""))
-        if record is not None and record.qid is None:
+        if record is None:
+            registry.unattached.append(raw)
+        elif record.qid is None:
             record.qid = raw.get("qid")
+        elif record.qid != raw.get("qid"):
+            raise RecordError(f"{records_dir}: {record.name!r} has two QIDs, {record.qid} and {raw.get('qid')}; "
+                              "keep the verified one")
+    for raw in registry.unattached:
+        if not QID_PATTERN.match(str(raw.get("qid"))):
+            raise RecordError(f"{records_dir}: [[qid]] {raw.get('name')!r} has QID {raw.get('qid')!r}, "
+                              "which is not of the form Q123")
     for kind_records in registry.records.values():
         for record in kind_records.values():
             if record.qid is not None and not QID_PATTERN.match(record.qid):

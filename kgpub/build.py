@@ -15,7 +15,7 @@ from pathlib import Path
 from extract.corpus import CorpusError, Document, list_corpus, read_document
 from extract.documents import document_records
 from extract.emit import Minter, corpus_triples
-from extract.registry import RecordError, load_registry
+from extract.registry import RecordError, load_registry, name_key
 from extract.resolve import resolve
 from kgpub.builds import Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
@@ -127,6 +127,17 @@ def unchanged_build(build_dir: Path, fingerprint: str) -> Build | None:
     return build if build.manifest.get("input_fingerprint") == fingerprint else None
 
 
+def attach_qids(resolved, registry) -> list[str]:
+    """Give entities without a record the QID of the [[qid]] entry of their name; the names left over."""
+    used = set()
+    for entity in resolved.entities.values():
+        if entity.qid is None and entity.kind != "quotation":
+            entity.qid = registry.qid_for(entity.kind, entity.name)
+            if entity.qid:
+                used.add((entity.kind, name_key(entity.name)))
+    return [e.get("name", "") for e in registry.unattached if (e.get("kind"), name_key(e.get("name", ""))) not in used]
+
+
 def run_build(config: Config, progress: Progress | None = None, force: bool = False) -> BuildResult:
     """Build the graph from the corpus and put it into service; on any failure the previous build stays."""
     progress = progress or Progress(config.quiet)
@@ -160,6 +171,8 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
 
         t1 = time.perf_counter()
         resolved = resolve(extracted, registry)
+        for unlinked in attach_qids(resolved, registry):
+            progress.say(f"warning: data/records [[qid]] {unlinked!r} attaches to no record and no entity")
         graph = new_graph()
         records = document_records(extracted, registry, corpus_descriptions(config.corpus_dir))
         for triple in corpus_triples(Minter(config.base_iri), resolved, records):

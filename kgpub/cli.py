@@ -99,6 +99,36 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from kgpub.builds import NoBuildError
+    from kgpub.link import LinkError, accept, reconcile
+    config = config_from(args).with_overrides(wikidata_endpoint=args.endpoint, link_threshold=args.threshold)
+    try:
+        if args.accept:
+            for p in accept(config, args.accept):
+                print(f"accepted {p['qid']} for {p['kind']} {p['name']!r} (score {p['score']:.2f}); "
+                      f"run `kgpub build` to publish it")
+            return 0
+        report = reconcile(config, offline=args.offline)
+    except (LinkError, NoBuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for p in report.accepted:
+        print(f"accepted {p['qid']} for {p['kind']} {p['name']!r}")
+    for o in report.outcomes:
+        best = f" {o.best.candidate.qid} {o.best.candidate.label!r} score {o.best.score:.2f}" if o.best else ""
+        if o.status == "rejected":
+            best = " " + "; ".join(f"{s.candidate.qid}: {s.rejected}" for s in o.scored)
+        print(f"  {o.status:<16}{o.entity.kind:<13}{o.entity.name[:50]:<52}{best}")
+    proposed = sum(o.status == "proposed" for o in report.outcomes)
+    print(f"\n{proposed} proposals in {config.links_dir / 'proposals.toml'} for review "
+          f"({report.live} queries sent, {report.cached} answered from the cache)")
+    print("entities per class in the build (linked to Wikidata / all):")
+    for kind, (linked, total) in report.counts.items():
+        print(f"  {kind:<14}{linked:>5} / {total}")
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.corpus import CorpusError, read_document
     from extract.pipeline import extract_document
@@ -168,6 +198,18 @@ def parser() -> argparse.ArgumentParser:
     add_common(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("link", help="propose Wikidata links for unlinked entities; accept reviewed ones",
+                       epilog=EPILOG, description="Ask a Wikidata SPARQL endpoint for candidates for every entity "
+                       "of the current build without a link, score them, and write those above the threshold to "
+                       "data/links/proposals.toml for review. Accepted proposals (accepted = true, or --accept) move "
+                       "to data/records/qids.toml; the next build states owl:sameAs. Answers are cached on disk.")
+    add_common(p)
+    p.add_argument("--endpoint", help="SPARQL endpoint (default: https://query.wikidata.org/sparql)")
+    p.add_argument("--threshold", type=float, help="lowest score proposed (default: 0.85)")
+    p.add_argument("--accept", nargs="+", metavar="QID", help="accept the proposals of these QIDs")
+    p.add_argument("--offline", action="store_true", help="use cached answers only; send no query")
+    p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("extract", help="show what the extractors find in one text, with spans and rules",
                        epilog=EPILOG)

@@ -28,6 +28,10 @@ class Config:
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 4
     service_allowlist: tuple[str, ...] = ()
+    wikidata_endpoint: str = "https://query.wikidata.org/sparql"  # `kgpub link` asks it for candidates
+    wikidata_min_interval: float = 1.0  # seconds between two live queries (Wikimedia asks for restraint)
+    link_threshold: float = 0.85  # a candidate scoring below it is not proposed
+    links_dir: Path = PROJECT_ROOT / "data" / "links"  # proposals.toml and the answer cache
     title: str = "Dictatorship of the Proletariat: a knowledge graph of texts and quotations"
     license: str = "https://creativecommons.org/licenses/by/4.0/"
     publisher: str = "kgpub"

@@ -17,6 +17,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
 
 # The project's own ontology: a hash namespace, published at ONTOLOGY_IRI.
 ONTOLOGY_IRI = "https://w3id.org/kgpub/ontology"

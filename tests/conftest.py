@@ -62,6 +62,20 @@ class ServerProcess:
 
 
 @pytest.fixture(scope="session")
+def serve_data():
+    """Start `kgpub serve --data FILE ...` (a real SPARQL endpoint over those files); all stopped at the end."""
+    started: list[ServerProcess] = []
+
+    def start(*files: Path) -> str:
+        started.append(ServerProcess(["--data", *map(str, files)]))
+        return started[-1].url
+
+    yield start
+    for proc in started:
+        proc.stop()
+
+
+@pytest.fixture(scope="session")
 def server(built):
     """A real server process (waitress) serving the session's build."""
     config, _ = built
