@@ -17,7 +17,7 @@ NAME = rf"(?:{INITIALS})?(?:{CAP}[ \t])?{SURNAME}"
 ONE_NAME = rf"(?:{INITIALS})?{SURNAME}"
 VERBS = (r"says|said|writes|wrote|thinks|thought|declares|declared|asserts|asserted|maintains|argues|argued|"
          r"believes|holds|claims|claimed|states|stated|insists|insisted|admits|admitted|explains|explained|"
-         r"replies|replied|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed")
+         r"replies|replied|spoke|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed")
 ASIDE = r"(?:,\s+(?:for example|for instance|too|however|in particular|of course|in his turn|again),?)"
 TITLES = r"(?:Comrades?|Generals?|Admirals?|Colonels?|Professors?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.)"
 LIST_OF_NAMES = rf"{NAME}(?:,[ \t]+{NAME})*(?:,?[ \t]+and[ \t]+{NAME})?"
@@ -64,7 +64,7 @@ NOT_NAMES = {"The", "This", "That", "These", "Those", "Party", "Soviet", "Soviet
 NOT_NAMES |= {"Source", "Published", "Written", "Online", "Version", "Transcription", "Transcribed", "Markup",
               "Proofread", "Proofreader", "Proofreading", "Translated", "Translation", "Translator", "Copyleft",
               "Public", "Domain", "Delivered", "Edited", "First", "Html", "Reading", "Time"}
-PERSON_NAME = re.compile(rf"^(?:{INITIALS})?(?:{CAP}\s)*{CAP}(?:\s[A-Z]\.?)?\.?$")
+PERSON_NAME = re.compile(rf"^(?:{INITIALS})?(?:{CAP}\s)*{SURNAME}(?:\s[A-Z]\.?)?\.?$")
 # Older transliterations of Russian surnames: Krasnoff is Krasnov, Avksentieff is Avksentiev.
 TRANSLITERATIONS = [(re.compile(r"off$"), "ov"), (re.compile(r"eff$"), "ev"), (re.compile(r"ov$"), "off"),
                     (re.compile(r"ev$"), "eff")]
@@ -214,7 +214,7 @@ def credited_persons(text: str) -> list[tuple[int, int, str, str, str]]:
     """Persons named in credit header lines ("Transcription: Ted Crawford", "HTML Markup: Mike B.")."""
     out = []
     for field, value, start, _end in header_fields(text):
-        if field not in CREDIT_FIELDS:
+        if not any(part.strip().removesuffix(" by") in CREDIT_FIELDS for part in re.split(r"/|&|,|\band\b", field)):
             continue
         offset = start
         for part in re.split(r"\s*(?:,|\band\b|&)\s*", value):

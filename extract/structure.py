@@ -7,10 +7,12 @@ from dataclasses import dataclass
 # A navigation line: short, made of link labels separated by bars ("Marx-Engels | Lenin | Home Page").
 NAVIGATION_LINE = re.compile(r"^[^\n]{0,200}?(?:\s*\|\s*[^|\n]{1,40}){2,}\s*$", re.M)
 # Header lines of web transcriptions ("Source: pamphlet", "Transcription: Ted Crawford").
-HEADER_LINE = re.compile(
-    r"^(?P<field>Source|Published|First Published|Written|Online Version|Transcription|Transcribed|"
-    r"HTML Markup|Markup|Proofread|Proofreader|Proofreading|Translated|Translation|Translator|Copyleft|"
-    r"Public Domain|Delivered|Editor|Edited|Note)s?(?: by)?:[ \t]*(?P<value>[^\n]*)$", re.M | re.I)
+HEADER_FIELD = (r"(?:Source|Published|First Published|Written|Online Version|Transcription|Transcribed|"
+                r"HTML Markup|Markup|Proofread|Proofreader|Proofreading|Translated|Translation|Translator|Copyleft|"
+                r"Public Domain|Delivered|Editor|Edited|Note)s?(?: by)?")
+# Fields may be joined: "Transcription/HTML Markup: David Walters".
+HEADER_LINE = re.compile(rf"^(?P<field>{HEADER_FIELD}(?:[ \t]*(?:/|&|,|and)[ \t]*{HEADER_FIELD})*):[ \t]*"
+                         r"(?P<value>[^\n]*)$", re.M | re.I)
 # A footnote line: "[1] ...", "[*] ...", "[¥] ...", "* My italics. -- J. St."
 FOOTNOTE_LINE = re.compile(r"^\[(?P<mark>[^\]\n]{1,3})\][ \t]+(?P<body>[^\n]*)$", re.M)
 # A footnote printed inline right after its reference mark: 'p. 311.)[1] [1] "Foreword ..."'.

@@ -34,7 +34,7 @@ SEE = r"\((?:[Ss]ee|[Cc]f\.)\s+(?:(?P<owner>[A-Z][\w-]+)'s\s+)?(?!Vol|vol|p\.|pp
 TITLE_CUES: list[tuple[str, str]] = [
     ("kind-quoted", rf"\b{OWNER}\s+(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+|on\s+)?{QUOTED_TITLE}"),
     ("kind", rf"\b{OWNER}\s+(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+)?{UNQUOTED_TITLE}"),
-    ("his-quoted", rf"\b(?:his|her|their|(?P<owner>[A-Z][\w-]+)'s)\s+{QUOTED_TITLE}"),
+    ("his-quoted", rf"\b(?:his|her|(?P<owner>[A-Z][\w-]+)'s)\s+{QUOTED_TITLE}"),
     ("see-quoted", rf"{SEE}{QUOTED_TITLE}[.,;]?\)"),
     ("see", rf"{SEE}{UNQUOTED_TITLE}[.,;]?\)"),
 ]
@@ -162,13 +162,13 @@ def find_cued(text: str, registry: Registry) -> list[Found]:
             words = title.split()
             if not words or words[0] in NOT_TITLES and len(words) == 1 or len(title) < 4:
                 continue
-            if "quoted" in rule and (len(words) < 3 or not title[0].isupper()):
+            if "quoted" in rule and (len(words) < (1 if rule == "kind-quoted" else 3) or not title[0].isupper()):
                 continue  # scare quotes ("his 'theory'"), not a title
             s = m.start("title") + (raw.find(title) if title in raw else 0)
             facts = {"published": published} if published else {}
             if m.groupdict().get("owner"):
                 facts["owner"] = m.group("owner")
-            if m.groupdict().get("det") in {"his", "her", "their"} or rule == "his-quoted" and not facts.get("owner"):
+            if m.groupdict().get("det") in {"his", "her"} or rule == "his-quoted" and not facts.get("owner"):
                 facts["pronoun"] = True  # "his pamphlet X": the person the sentence is about
             if m.groupdict().get("det") in {"my", "our"}:
                 facts["no_author"] = True  # the text's own author, whom the text does not name here
@@ -238,9 +238,13 @@ def person_at(persons: list[tuple[int, int, Mention]], start: int, end: int) -> 
     return next((m for s, e, m in persons if s < end and start < e), None)
 
 
-def person_before(persons: list[tuple[int, int, Mention]], text: str, at: int, reach: int = 400) -> Mention | None:
-    """The nearest person mention before `at` within its paragraph ("Lenin says ... in his pamphlet X")."""
-    floor = max(text.rfind("\n\n", 0, at), at - reach)
+def person_before(persons: list[tuple[int, int, Mention]], text: str, at: int, reach: int = 400,
+                  sentence: bool = True) -> Mention | None:
+    """The nearest person mention before `at` within its sentence ("Lenin says ... in his pamphlet X"),
+    or within its paragraph (a footnote's mark after a quotation: "... says Lenin, "..." (See ...)[1]")."""
+    boundary = r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z])|\n\s*\n" if sentence else r"\n\s*\n"
+    ends = [m.end() for m in re.finditer(boundary, text[max(0, at - reach):at])]
+    floor = max(0, at - reach) + (ends[-1] if ends else 0)
     before = [m for s, e, m in persons if floor <= s and e <= at]
     return before[-1] if before else None
 
@@ -258,7 +262,7 @@ def author_of(f: Found, text: str, persons: list[tuple[int, int, Mention]], regi
         m = person_at(persons, target, target + len(owner or name)) if target >= 0 else None
         return m.key if m else None
     if f.rule == "work:footnote" or f.facts.pop("pronoun", False):
-        m = person_before(persons, text, f.start if cited_at is None else cited_at)
+        m = person_before(persons, text, f.start if cited_at is None else cited_at, sentence=cited_at is None)
         return m.key if m else None
     return None
 

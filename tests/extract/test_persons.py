@@ -61,3 +61,9 @@ def test_people_like_names_persons_and_a_party_after_messrs_is_not_one():
             "Dictatorship means, note this once and for all, Messrs. Cadets, unrestricted power")
     found = persons_of(text)
     assert set(found) == {"Scheidemann", "Noske", "MacDonald", "Henderson"}
+
+
+def test_joined_credit_fields_credit_every_name():
+    text = "Transcription/HTML Markup: David Walters and Einde O'Callaghan\nProofread: Andy Blunden\n"
+    assert persons_of(text) == {"David Walters": "new:david-walters", "Einde O'Callaghan": "new:einde-ocallaghan",
+                                "Andy Blunden": "new:andy-blunden"}
