@@ -35,7 +35,7 @@ class Footnote:
 
     @property
     def is_ibid(self) -> bool:
-        return self.body.lstrip().lower().startswith("ibid")
+        return re.sub(r"^\s*(?:\[[^\]\n]{1,3}\]\s*)*", "", self.body).lower().startswith("ibid")
 
 
 def roman_to_int(numeral: str) -> int | None:

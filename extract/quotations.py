@@ -17,7 +17,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, FOOTNOTE_MARK, PAREN, Footnote, body_for, footnote_bodies, note_pages,
+from extract.citations import (CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAREN, Footnote, body_for,
+                               footnote_bodies, note_pages,
                                parse_citation)
 from extract.corpus import Document
 from extract.model import Mention, mention
@@ -121,7 +122,10 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
     out: list[Quote] = []
     opened: int | None = None
     reopen: list[int] = []
+    note_lines = [(m.start(), text.find("\n", m.end()) % (len(text) + 1)) for m in FOOTNOTE_LINE_START.finditer(text)]
     for i in (m.start() for m in re.finditer('"', text)):
+        if opened is not None and any(a <= i < b and opened < a for a, b in note_lines):
+            continue  # a footnote printed inside an open quotation: its quoted title is not the quotation's end
         kind = classify(text, raw, norm, i)
         if opened is not None:
             since = reopen[-1] if reopen else opened

@@ -1,0 +1,122 @@
+"""Quotations: exact text across interruptions, paragraphs and page breaks; speaker, work, volume and pages."""
+from pathlib import Path
+
+from extract.corpus import Document
+from extract.model import mention
+from extract.pipeline import excluded_spans
+from extract.persons import extract_persons
+from extract.quotations import extract_quotations, fold_words
+from extract.registry import load_registry
+from extract.resolve import quotation_clusters, same_passage
+from extract.works import extract_works
+
+REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
+
+
+def quotes_of(text: str):
+    doc = Document("t", text)
+    excluded = excluded_spans(doc)
+    persons = extract_persons(doc, REGISTRY, excluded)
+    works = extract_works(doc, REGISTRY, excluded, persons)
+    return extract_quotations(doc, persons, works, excluded)
+
+
+def test_interrupted_quotation_is_one_with_its_inline_footnote_work():
+    text = ('Thirdly. "The dictatorship of the proletariat," says Lenin, "is the class struggle of the '
+            'proletariat, which has won victory and has seized political power." (See Vol. XXIV, p. 311.)[1] '
+            '[1] "Foreword to the Published Speech \'On Deceiving the People with Slogans About Liberty and '
+            'Equality.\'"')
+    [q] = quotes_of(text)
+    assert q.attr("passage").startswith("The dictatorship of the proletariat, is the class struggle")
+    assert q.attr("speaker") == "vladimir-lenin"
+    assert q.attr("work", "").startswith("new:foreword-to-the-published-speech")
+    assert (q.attr("volume"), q.attr("page_start")) == (24, 311)
+
+
+def test_multi_paragraph_quotation_under_a_lead_in_with_a_colon():
+    text = ('Here is what Lenin said on this subject at the Second Congress of the Comintern:[26]\n\n'
+            '"Tanner says that he stands for the dictatorship of the proletariat, but the dictatorship of the '
+            'proletariat is not conceived quite in the same way as we conceive it.\n\n'
+            '"And, as a matter of fact, in the era of capitalism, when the masses of the workers are continuously '
+            'subjected to exploitation, then I say that there is really no difference between us." '
+            '(See Vol. XXV, p. 347.)')
+    [q] = quotes_of(text)
+    assert q.attr("passage").startswith("Tanner says that he stands")
+    assert q.attr("passage").endswith("no difference between us.")
+    assert q.attr("speaker") == "vladimir-lenin"
+    assert (q.attr("volume"), q.attr("page_start")) == (25, 347)
+
+
+def test_two_quotations_share_one_citation_pages_in_order_and_a_page_break_inside_the_second():
+    text = ('That is why Lenin says that "the dictatorship is exercised by the proletariat organized in the '
+            'Soviets, the proletariat led by the Communist Party of Bolsheviks"; that "all\n\n'
+            'the work of the Party is carried on through the Soviets, which embrace the labouring masses '
+            'irrespective of occupation" (see Vol. XXV, pp. 192 and 193);[1] and that is all.\n'
+            '1] "\'Left-Wing\' Communism, an Infantile Disorder."')
+    first, second = quotes_of(text)
+    assert second.attr("passage").startswith("all the work of the Party is carried on")
+    assert [(q.attr("volume"), q.attr("page_start")) for q in (first, second)] == [(25, 192), (25, 193)]
+    assert first.attr("work") == second.attr("work") == "left-wing-communism-an-infantile-disorder"
+
+
+def test_footnote_set_inside_a_quotation_and_ibid_footnote_and_run_of_quotations():
+    text = ('Here is what Lenin says on this subject:\n\n'
+            '"How is the discipline of the revolutionary party of the proletariat maintained? How is it tested?" '
+            '(See Vol. XXV, p. 174.)[1]\n\nAnd further:\n\n'
+            '"Victory over capitalism requires the correct correlation between the leading, Communist, Party, '
+            'if this Party has succeeded in linking itself inseparably with the whole life of its class\n'
+            '[1] "\'Left-Wing\' Communism, an Infantile Disorder."\n\n'
+            'and, through it, with the whole mass of exploited." (See Vol. XXV, p. 315.)[2][2] Ibid.')
+    first, second = quotes_of(text)
+    assert second.attr("passage") == ("Victory over capitalism requires the correct correlation between the "
+                                      "leading, Communist, Party, if this Party has succeeded in linking itself "
+                                      "inseparably with the whole life of its class and, through it, with the "
+                                      "whole mass of exploited.")
+    assert first.attr("speaker") == second.attr("speaker") == "vladimir-lenin"
+    assert second.attr("work") == "left-wing-communism-an-infantile-disorder"  # "Ibid." = the previous note's
+
+
+def test_titles_and_short_terms_are_not_quotations():
+    text = ('Without these "transmission belts," it would be impossible. The second case is in his "Letter to '
+            'the Workers and Peasants in Connection with the Victory over Kolchak," in which he says nothing.')
+    assert quotes_of(text) == []
+
+
+def test_ocr_roman_volume_and_ibid_volume_and_work_named_in_the_lead_in():
+    text = ('Lenin says the same thing in his pamphlet On the Trade Unions:[29]\n\n'
+            '"We applied coercion correctly and successfully only when we were able to create beforehand a '
+            'basis of conviction for it." (Ibid., p. 74.)\n\n'
+            '"Its quintessence is the organisation and discipline of the advanced detachment of the working '
+            'people" (see Vol. XX1V, p. 314).')
+    first, second = quotes_of(text)
+    assert first.attr("page_start") == 74 and first.attr("speaker") == "vladimir-lenin"
+    assert second.attr("volume") == 24
+
+
+def test_same_passage_across_editions_one_node_different_cuts_overlap():
+    web = ('the dictatorship of the proletariat is the dictatorship of our Party.')
+    ocr = ('the dictatorship of the proletariat 1s the dictatorship of our Party.')
+    other = ('the dictatorship of the proletariat is the dictatorship of our leaders.')
+    assert same_passage(fold_words(web), fold_words(ocr))[0]
+    assert not same_passage(fold_words(web), fold_words(other))[0]
+    whole = ("The necessary condition for the social revolution is the dictatorship of the proletariat, that is "
+             "the conquest by the proletariat of a political power that will allow it to crush all resistance on "
+             "the part of the exploiters.")
+    fragment = "will allow it to crush all resistance on the part of the exploiters."
+    items = [mention("quotation", 0, 1, "x", "k", "t", passage=p) for p in (web, ocr, whole, fragment)]
+    clusters, overlaps = quotation_clusters(items)
+    assert sorted(map(sorted, clusters)) == [[0, 1], [2], [3]]
+    assert (2, 3) in overlaps
+
+
+def test_footnote_title_between_quotations_does_not_swallow_the_next_one():
+    text = ('"We must reckon with this; and we are sufficiently sober politicians to say straight forwardly: Let us '
+            'reconsider our policy towards the peasantry."* (See Vol. XXVI, p. 238.)[1]\n\n'
+            '[1] Tenth Congress of the R.C.P.(B.), March 8-16,1921. "6. Report on the Substitution of a Tax in Kind '
+            'for the Surplus-Grain Appropriation System."\n\n'
+            '"If the revolutionary party," says Lenin, "has not a majority in the advanced detachments of the '
+            'revolutionary classes and in the country, an uprising is out of the question." (See Vol. XXI, p. 282.)')
+    first, second = quotes_of(text)
+    assert first.attr("work", "").startswith("new:report-on-the-substitution-of-a-tax-in-kind")
+    assert first.attr("page_start") == 238
+    assert second.attr("passage").startswith("If the revolutionary party, has not a majority")
