@@ -1,0 +1,28 @@
+"""Citations: OCR-damaged Roman volumes, page lists and ranges, footnote bodies inline and on their own line."""
+from extract.citations import CITATION, body_for, footnote_bodies, parse_citation, volume_number
+
+
+def cite(text: str) -> dict:
+    return parse_citation(CITATION.search(text))
+
+
+def test_ocr_damaged_roman_volumes():
+    assert [volume_number(v) for v in ("XX1V", "XX VI", "111", "XXVII", "19")] == [24, 26, 3, 27, 19]
+
+
+def test_page_list_keeps_its_order_and_a_short_range_is_expanded():
+    assert cite("(see Vol. XXIV, pp. 15 and 14);")["pages"] == [15, 14]
+    got = cite("(See this volume, Vol. XXV, pp. 191-94.)")
+    assert (got["volume"], got["page_start"], got["page_end"]) == (25, 191, 194)
+    got = cite("(Ibid., p. 228.)")
+    assert got["ibid"] and got["volume"] is None and got["page_start"] == 228
+    assert cite("(See Lenin Miscellany, Vol. III, p. 497.)")["volume"] == 3
+
+
+def test_footnote_bodies_inline_after_the_reference_and_on_a_line_whose_bracket_ocr_lost():
+    text = ('(See Vol. XXVI, p. 64.)[3] * My italics. -- J. St.[3] Ibid.\n'
+            '(see Vol. XXV, pp. 192 and 193);[1] and that the dictatorship\n'
+            '1] "\'Left-Wing\' Communism, an Infantile Disorder."')
+    notes = footnote_bodies(text)
+    assert body_for(notes, "3", text.index("[3]") + 3).is_ibid
+    assert body_for(notes, "1", text.index("[1]") + 3).body.startswith('"\'Left-Wing\'')
