@@ -96,6 +96,7 @@ def execute(store: ox.Store, job: Job) -> Outcome:
 def worker_main(conn) -> None:
     """A worker process: open stores read-only as jobs name them, run jobs, send outcomes back."""
     stores: dict[str, ox.Store] = {}
+    conn.send("ready")  # started and imported: from now on only the query itself counts against the timeout
     while True:
         try:
             job = conn.recv()
@@ -122,6 +123,13 @@ class Worker:
         self.process = context.Process(target=worker_main, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Wait for a fresh process to start (not part of any query's time); False if it never does."""
+        if not self.ready and self.conn.poll(timeout):
+            self.ready = self.conn.recv() == "ready"
+        return self.ready
 
     def kill(self) -> None:
         self.process.kill()
@@ -152,6 +160,8 @@ class QueryEngine:
             return Outcome("busy", message="the server is running as many queries as it allows; retry shortly")
         started = time.perf_counter()
         try:
+            if not worker.wait_ready():
+                raise OSError("worker did not start")
             worker.conn.send(job)
             if worker.conn.poll(limit):
                 outcome = worker.conn.recv()

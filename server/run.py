@@ -19,8 +19,9 @@ def serve(config: Config, data_files: list[Path] | None = None) -> int:
     source.get()
     engine = QueryEngine(config.max_concurrent_queries, config.query_timeout)
     app = create_app(config, source, engine)
+    # waitress only guards against huge bodies; the application enforces max_body_bytes with a 413 that says why
     server = create_server(app, host=config.host, port=config.port, threads=config.threads,
-                           max_request_body_size=config.max_body_bytes, ident="kgpub")
+                           max_request_body_size=4 * config.max_body_bytes + 65536, ident="kgpub")
     port = server.effective_port
     print(f"Serving {config.title!r} at http://{config.host}:{port}/  (SPARQL endpoint: "
           f"http://{config.host}:{port}/sparql)", flush=True)
