@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.corpus import Document
@@ -10,7 +11,7 @@ from extract.dates import find_dates
 from extract.gazetteer import compile_names, find_names, fold, fold_quotes
 from extract.model import Mention, mention
 from extract.registry import Registry, name_key, slugify
-from extract.structure import editorial_notes, footnotes
+from extract.structure import editorial_notes, footnotes, header_fields
 
 # A quoted title in a footnote: '[2] "The Trade Unions, ... Mistakes."', possibly after a numbered item "2. ".
 # Single quotes inside are part of the title ("Foreword to the Published Speech 'On Deceiving ...'").
@@ -45,7 +46,8 @@ NOT_TITLES = {"The", "This", "That", "In", "It", "A", "An", "I", "We", "He", "Th
 FROM_LINE = re.compile(r"^[ \t]*From\s+\"(?P<title>[^\"\n]{4,200})\"[ \t]*$", re.M)
 BY_LINE = re.compile(r"^[ \t]*(?:by|By|BY)\s+(?P<name>[A-Z][^\n]{2,60}?)[ \t]*$", re.M)
 AUTHOR_YEAR_LINE = re.compile(
-    r"^[ \t]*(?P<name>(?:[A-Z][\w.'-]*\s+){1,3}[A-Z][\w'-]+)\s+(?P<year>1[5-9]\d\d|20\d\d)[ \t]*$", re.M)
+    r"^[ \t]*(?P<name>(?:[A-Z][\w.'-]*[ \t]+){1,3}[A-Z][\w'-]+)(?:[ \t]+(?P<year>1[5-9]\d\d|20\d\d))?[ \t]*$", re.M)
+DATED_FIELDS = {"written", "published", "first published", "delivered"}
 HEADING_LINE = re.compile(r"^[ \t]*(?:[IVXLC|]{1,5}\.\s+)?(?P<title>[A-Z][^\n]{3,150}?)[ \t]*$", re.M)
 FUZZY_RATIO = 0.94  # an OCR typo or two in a long title ("Commmism") still names the record
 
@@ -179,7 +181,8 @@ def find_cued(text: str, registry: Registry) -> list[Found]:
 def opening_block(text: str) -> int:
     """Where the opening of a text (title, byline, header lines) ends: at its first paragraph of prose."""
     for m in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
-        if len(m.group(0).split()) >= 25 or len(m.group(0)) >= 200:
+        words, lines = len(m.group(0).split()), m.group(0).count("\n") + 1
+        if words >= 25 and words / lines >= 8 or len(m.group(0)) >= 200 and lines == 1:
             return m.start()
     return len(text)
 
@@ -190,7 +193,16 @@ def title_case(title: str) -> str:
     return " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def find_headed(text: str, registry: Registry) -> list[Found]:
+def header_year(text: str) -> str | None:
+    """The date of a "Written:" or "Published:" header line, which dates the text's own work."""
+    for name, value, _s, _e in header_fields(text):
+        dates = [d for d in find_dates(value) if "/" not in d[2]]
+        if name in DATED_FIELDS and dates:
+            return dates[0][2]
+    return None
+
+
+def find_headed(text: str, registry: Registry, persons: list[tuple[int, int, Mention]] = ()) -> list[Found]:
     """The text's own title and the work it comes from, from the lines that open it.
 
     'From "X"' names the work excerpted; the line before "by NAME" or after "NAME 1920" is the title
@@ -198,7 +210,9 @@ def find_headed(text: str, registry: Registry) -> list[Found]:
     end = opening_block(text)
     out: list[Found] = []
     by = BY_LINE.search(text, 0, end)
-    author_year = AUTHOR_YEAR_LINE.search(text, 0, end)
+    # the author's line: a name and a year, or a line that is a person's name and nothing else
+    author_year = next((m for m in AUTHOR_YEAR_LINE.finditer(text, 0, end) if m.group("year") or any(
+        s <= m.start("name") and m.end("name") <= e for s, e, _ in persons)), None)
     for m in FROM_LINE.finditer(text, 0, end):
         title = clean_title(m.group("title"))
         out.append(Found(m.start("title"), m.start("title") + len(title), title, work_key(title, registry),
@@ -207,11 +221,12 @@ def find_headed(text: str, registry: Registry) -> list[Found]:
     for i, m in enumerate(lines):
         title = m.group("title")
         facts: dict = {}
-        if by and i + 1 < len(lines) and lines[i + 1].start() == by.start():
+        if by and m.end() < by.start() and not text[m.end():by.start()].strip():
             rule, facts["author_name"] = "work:heading:by", by.group("name")
+            facts["published"] = header_year(text)
         elif author_year and i > 0 and lines[i - 1].start() == author_year.start():
             rule, facts["author_name"] = "work:heading:author-year", author_year.group("name")
-            facts["published"] = author_year.group("year")
+            facts["published"] = author_year.group("year") or header_year(text)
         elif title.isupper() and len(title.split()) >= 2 and "|" not in title:
             rule = "work:heading:capitals"
         else:
@@ -245,7 +260,9 @@ def person_before(persons: list[tuple[int, int, Mention]], text: str, at: int, r
     boundary = r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z])|\n\s*\n" if sentence else r"\n\s*\n"
     ends = [m.end() for m in re.finditer(boundary, text[max(0, at - reach):at])]
     floor = max(0, at - reach) + (ends[-1] if ends else 0)
-    before = [m for s, e, m in persons if floor <= s and e <= at]
+    paragraph = text.rfind("\n\n", 0, at) + 1
+    # a person named inside a quotation is talked about; the one who speaks is named outside it
+    before = [m for s, e, m in persons if floor <= s and e <= at and text.count('"', paragraph, s) % 2 == 0]
     return before[-1] if before else None
 
 
@@ -274,15 +291,35 @@ def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, i
     text = norm.text
     person_spans = [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in persons]
     spans = find_cited(text, registry)
-    for f in find_known(text, registry) + find_headed(text, registry) + find_cued(text, registry):
+    for f in find_known(text, registry) + find_headed(text, registry, person_spans) + find_cued(text, registry):
         if not overlaps(f, spans):
             spans.append(f)
+    kept = [f for f in sorted(spans, key=lambda x: (x.start, x.end))
+            if not any(a < f.end and f.start < b for a, b in excluded)]
+    authors = [author_of(f, text, person_spans, registry) for f in kept]
+    keys = authored_keys(kept, authors)
     out = []
-    for f in sorted(spans, key=lambda x: (x.start, x.end)):
-        if any(a < f.end and f.start < b for a, b in excluded):
-            continue
-        author = author_of(f, text, person_spans, registry)
+    for f, author, key in zip(kept, authors, keys, strict=True):
         raw_start, raw_end = norm.raw_span(f.start, f.end)
-        out.append(mention("work", raw_start, raw_end, doc.text[raw_start:raw_end], f.key, f.rule,
+        out.append(mention("work", raw_start, raw_end, doc.text[raw_start:raw_end], key, f.rule,
                            title=fold(f.surface), author=author, **f.facts))
     return out
+
+
+def authored_keys(found: list[Found], authors: list[str | None]) -> list[str]:
+    """Keys of works no record knows, told apart by author where the text names one: Kamenev's and Stalin's
+    "The Dictatorship of the Proletariat" are two works. Within one text a title is one work, by the author
+    most of its mentions give."""
+    by_title: dict[str, Counter] = {}
+    for f, author in zip(found, authors, strict=True):
+        if f.key.startswith("new:") and author:
+            by_title.setdefault(f.key, Counter())[author] += 1
+    keys = []
+    for f in found:
+        counts = by_title.get(f.key)
+        if not f.key.startswith("new:") or not counts:
+            keys.append(f.key)
+        else:
+            author = counts.most_common(1)[0][0]
+            keys.append(f"{f.key}--{slugify(author.removeprefix('new:'))}")
+    return keys

@@ -72,3 +72,13 @@ def test_a_heading_in_capitals_names_its_record():
     text = "Marx-Engels |  Lenin  | Stalin |  Home Page\n\n CONCERNING QUESTIONS OF LENINISM\n\n" + "word " * 40
     [work] = works_of(text)
     assert work.key == "concerning-questions-of-leninism"
+
+
+def test_one_title_by_two_authors_is_two_works_and_a_byline_dates_its_title():
+    kamenev = "Lev Kamenev 1920\n\nThe Dictatorship of the Proletariat\n\n\nSource: pamphlet\n"
+    stalin = ("Red Letter\nDaily Left Theory. 15 Minutes or Less. Refreshes at Midnight.\n"
+              "The Dictatorship of the Proletariat from The Foundations of Leninism\nby Joseph Stalin\n")
+    [k] = works_of(kamenev, [person(kamenev, "Lev Kamenev", "lev-kamenev")])
+    s, foundations = works_of(stalin, [person(stalin, "Joseph Stalin", "joseph-stalin")])
+    assert k.key != s.key and k.attr("title") == s.attr("title") == "The Dictatorship of the Proletariat"
+    assert foundations.key == "the-foundations-of-leninism"
