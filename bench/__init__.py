@@ -1,0 +1,1 @@
+"""Benchmarks: query throughput against other endpoints, build cost against corpus size."""

@@ -1,0 +1,115 @@
+"""Query throughput and latency of the endpoints side by side, in interleaved rounds, on one build."""
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench import endpoints
+from bench.client import Cell, http_cell, in_process_cell, summary
+from kgpub.builds import current_build
+
+MIX = "mix"
+IN_PROCESS = "pyoxigraph in-process"
+
+
+@dataclass(frozen=True)
+class QuerySettings:
+    """How hard and how long to drive each (endpoint, query, clients) cell."""
+
+    clients: tuple[int, ...] = (1, 8)
+    rounds: int = 3
+    requests: int = 300
+    seconds: float = 1.0
+    threads: int = 8
+    rdflib: bool = True
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def turtle_dump(build) -> Path:
+    name = next(d["name"] for d in build.manifest["dumps"] if d["kind"] == "graph" and d["name"].endswith(".ttl"))
+    return build.file(name)
+
+
+def start_times(build_dir: Path, threads: int, repeats: int = 3) -> list[float]:
+    """Seconds from launching `kgpub serve` on an existing build to its first answered query, per start."""
+    times = []
+    for _ in range(repeats):
+        with endpoints.kgpub(build_dir, threads) as server:
+            times.append(server.started)
+    return times
+
+
+def check_answers(urls: dict[str, str], queries: list[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """One request per query and endpoint before measuring: it warms caches up and shows failures early."""
+    failures: dict[str, dict[str, str]] = {}
+    for name, url in urls.items():
+        for qname, query in queries:
+            cell = http_cell(url, [query], 1, 1, 60.0)
+            if cell.errors:
+                failures.setdefault(name, {})[qname] = cell.last_error
+    return failures
+
+
+def query_benchmark(build_dir: Path, queries: list[tuple[str, str]], settings: QuerySettings) -> dict:
+    """Figures per endpoint, query (and the whole mix) and client count; plus ratios and start times."""
+    build = current_build(build_dir)
+    say(f"query benchmark on build {build.build_id} ({build.manifest['triples']} triples)")
+    cells: dict[tuple[str, str, int], list[Cell]] = {}
+    with ExitStack() as stack:
+        servers = [stack.enter_context(endpoints.kgpub(build_dir, settings.threads)),
+                   stack.enter_context(endpoints.ceiling(build.store_path, settings.threads))]
+        if settings.rdflib:
+            servers.append(stack.enter_context(endpoints.rdflib_endpoint(turtle_dump(build))))
+        say("started: " + ", ".join(f"{s.name} in {s.started:.2f} s" for s in servers))
+        urls = {s.name: s.url for s in servers}
+        failures = check_answers(urls, queries)
+        store = ox.Store.read_only(str(build.store_path))
+        failed = {q for per in failures.values() for q in per}
+        # the mix is the same work for every endpoint: the queries they all answer
+        work = [(name, [q]) for name, q in queries] + [(MIX, [q for name, q in queries if name not in failed])]
+        for round_no in range(settings.rounds):
+            say(f"round {round_no + 1}/{settings.rounds}")
+            for qname, texts in work:
+                for clients in settings.clients:
+                    # the order of the endpoints turns each round, so no one always runs first or last
+                    order = servers[round_no % len(servers):] + servers[:round_no % len(servers)]
+                    for server in order:
+                        if qname in failures.get(server.name, {}):
+                            continue
+                        cell = http_cell(server.url, texts, clients, settings.requests, settings.seconds)
+                        cells.setdefault((server.name, qname, clients), []).append(cell)
+                    cell = in_process_cell(store, texts, clients, settings.requests, settings.seconds)
+                    cells.setdefault((IN_PROCESS, qname, clients), []).append(cell)
+    figures: dict = {}
+    for (name, qname, clients), runs in cells.items():
+        figures.setdefault(name, {}).setdefault(qname, {})[str(clients)] = summary(runs)
+    return {"build_id": build.build_id, "triples": build.manifest["triples"], "settings": settings.__dict__,
+            "queries": [name for name, _ in queries] + [MIX], "figures": figures,
+            "ratios": ratios(figures), "failures": failures,
+            "start_seconds": {s.name: round(s.started, 3) for s in servers},
+            "kgpub_start_seconds": start_times(build_dir, settings.threads)}
+
+
+def ratios(figures: dict) -> dict:
+    """kgpub's QPS over rdflib-endpoint's and over the ceiling's, per query and client count."""
+    ours = figures.get("kgpub", {})
+    out: dict = {}
+    for other in ("rdflib-endpoint", "ceiling", IN_PROCESS):
+        theirs = figures.get(other)
+        if not theirs:
+            continue
+        out[f"kgpub/{other}"] = {q: {c: ratio(v, theirs.get(q, {}).get(c)) for c, v in per.items()}
+                                 for q, per in ours.items()}
+    return out
+
+
+def ratio(ours: dict, theirs: dict | None) -> float | None:
+    return ours["qps"] / theirs["qps"] if theirs and theirs["qps"] else None
+

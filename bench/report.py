@@ -1,0 +1,161 @@
+"""The benchmark's figures as Markdown tables, target checks, and the plot of build cost against corpus size."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from bench.querybench import IN_PROCESS, MIX
+
+ENDPOINTS = ("kgpub", "ceiling", "rdflib-endpoint", IN_PROCESS)
+MIB = 2**20
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def geomean(values: list[float]) -> float | None:
+    values = [v for v in values if v]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else None
+
+
+def query_tables(q: dict) -> list[str]:
+    """One table per client count: QPS, median and p95 per endpoint and query, and kgpub's ratios."""
+    lines = [f"Graph: build {q['build_id']}, {q['triples']:,} triples. Medians of {q['settings']['rounds']} "
+             "interleaved rounds; latency in ms over all requests of the rounds.", ""]
+    figures, ratios = q["figures"], q["ratios"]
+    present = [e for e in ENDPOINTS if e in figures]
+    for clients in (str(c) for c in q["settings"]["clients"]):
+        lines += [f"**{clients} client{'s' if clients != '1' else ''}** (QPS / median ms / p95 ms)", ""]
+        head = "| query | " + " | ".join(present) + " | kgpub ÷ rdflib-endpoint | kgpub ÷ ceiling |"
+        lines += [head, "|" + " --- |" * (head.count("|") - 1)]
+        for query in q["queries"]:
+            cells = []
+            for name in present:
+                v = figures[name].get(query, {}).get(clients)
+                failed = query in q.get("failures", {}).get(name, {})
+                cells.append("fails" if failed or v is None or not v["requests"] else
+                             f"{fmt(v['qps'], 0)} / {fmt(v['median_ms'], 2)} / {fmt(v['p95_ms'], 2)}")
+            r_rdflib = ratios.get("kgpub/rdflib-endpoint", {}).get(query, {}).get(clients)
+            r_ceiling = ratios.get("kgpub/ceiling", {}).get(query, {}).get(clients)
+            if query in q.get("failures", {}).get("rdflib-endpoint", {}):
+                r_rdflib = None
+            label = f"**{query}**" if query == MIX else query
+            lines.append(f"| {label} | " + " | ".join(cells) + f" | {fmt(r_rdflib)}× | {fmt(r_ceiling, 2)}× |")
+        lines.append("")
+    return lines
+
+
+def build_tables(b: dict) -> list[str]:
+    scales = b["scales"]
+    base = scales[0]
+    stages = sorted({s for sc in scales for s in sc["stages"]})
+    head = ("| corpus | text MB | triples | wall s | × 1x | " + " | ".join(f"{s} s" for s in stages)
+            + " | peak memory MiB |")
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
+    for sc in scales:
+        lines.append(f"| {sc['factor']}x ({sc['documents']} texts) | {sc['corpus_bytes'] / 1e6:.1f} | "
+                     f"{sc['triples']:,} | {sc['seconds']:.1f} | {sc['seconds'] / base['seconds']:.1f} | "
+                     + " | ".join(fmt(sc["stages"].get(s), 2) for s in stages)
+                     + f" | {sc['peak_bytes'] / MIB:,.0f} |")
+    inc = b.get("incremental")
+    if inc:
+        lines += ["", f"Incremental, at {inc['factor']}x ({inc['documents']} texts): full build "
+                  f"{inc['full_seconds']:.1f} s; nothing changed {inc['unchanged_seconds']:.2f} s "
+                  f"({100 * inc['unchanged_seconds'] / inc['full_seconds']:.0f}% of full, build in service kept: "
+                  f"{inc['unchanged_kept_build']}); one text changed {inc['one_changed_seconds']:.1f} s "
+                  f"({100 * inc['one_changed_seconds'] / inc['full_seconds']:.0f}%), texts re-extracted: "
+                  f"{inc['one_changed_extracted']}."]
+    return lines
+
+
+def targets(results: dict) -> list[str]:
+    """Each target of the issue with the measured figure and whether it is met."""
+    out = []
+    q, b = results.get("query"), results.get("build")
+    if q:
+        figs, rat = q["figures"], q["ratios"]
+        for clients in (str(c) for c in q["settings"]["clients"]):
+            r = rat.get("kgpub/rdflib-endpoint", {}).get(MIX, {}).get(clients)
+            if r is not None:
+                out.append(f"- throughput ≥ 30× rdflib-endpoint on the mix, {clients} client(s): {r:.1f}× "
+                           f"({'met' if r >= 30 else 'missed'})")
+            c = rat.get("kgpub/ceiling", {}).get(MIX, {}).get(clients)
+            if c is not None:
+                out.append(f"- throughput ≥ 80% of the bare ceiling on the mix, {clients} client(s): {100 * c:.0f}% "
+                           f"({'met' if c >= 0.8 else 'missed'})")
+        lookups = [v["1"]["p95_ms"] for name, v in figs.get("kgpub", {}).items()
+                   if name.startswith("lookup") and "1" in v]
+        if lookups:
+            worst = max(lookups)
+            out.append(f"- p95 of lookups < 20 ms at 1 client: {worst:.2f} ms ({'met' if worst < 20 else 'missed'})")
+        starts = q.get("kgpub_start_seconds")
+        if starts:
+            s = sorted(starts)[len(starts) // 2]
+            out.append(f"- server start on an existing build < 2 s (to the first answered query): {s:.2f} s "
+                       f"({'met' if s < 2 else 'missed'})")
+    if b:
+        first, last = b["scales"][0], b["scales"][-1]
+        if last is not first:
+            factor = last["factor"] / first["factor"]
+            growth = last["seconds"] / first["seconds"]
+            out.append(f"- build of {last['factor']}x in ≤ {1.2 * factor:.0f}× the time of {first['factor']}x: "
+                       f"{growth:.1f}× ({'met' if growth <= 1.2 * factor else 'missed'})")
+        peak = max(s["peak_bytes"] for s in b["scales"])
+        out.append(f"- peak memory < 4 GB: {peak / 2**30:.2f} GiB ({'met' if peak < 4 * 2**30 else 'missed'})")
+        inc = b.get("incremental")
+        if inc:
+            share = inc["unchanged_seconds"] / inc["full_seconds"]
+            out.append(f"- rebuild with nothing changed < 10% of a full build: {100 * share:.0f}% "
+                       f"({'met' if share < 0.1 else 'missed'}); one changed text re-extracts "
+                       f"{inc['one_changed_extracted']} text(s)")
+    return out
+
+
+def markdown(results: dict) -> str:
+    lines = ["# Benchmark figures", "", f"Run {results['started']} on {results['machine']}.", "", "## Targets", ""]
+    lines += targets(results) + [""]
+    if results.get("query"):
+        q = results["query"]
+        lines += ["## Queries over HTTP", ""] + query_tables(q)
+        failures = q.get("failures") or {}
+        for name, per in failures.items():
+            lines.append(f"- {name} fails on: " + ", ".join(f"{k} ({v})" for k, v in per.items())
+                         + "; the mix leaves these queries out for every endpoint")
+        lines += ["", f"Start (launch to first answered query): {q['start_seconds']}; kgpub alone, "
+                  f"{len(q['kgpub_start_seconds'])} starts: "
+                  + ", ".join(f"{s:.2f} s" for s in q["kgpub_start_seconds"]), ""]
+    if results.get("build"):
+        lines += ["## Build cost", "", *build_tables(results["build"]), "",
+                  "![build time and memory against corpus size](build_scaling.png)", ""]
+    return "\n".join(lines) + "\n"
+
+
+def plot(build: dict, path: Path) -> Path:
+    """Time (total and per stage) and peak memory against corpus size, log-log, with the linear line."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scales = build["scales"]
+    sizes = [s["corpus_bytes"] / 1e6 for s in scales]
+    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(11, 4.5))
+    ax_time.plot(sizes, [s["seconds"] for s in scales], "o-", color="black", lw=2, label="whole build (wall)")
+    for stage in sorted({k for s in scales for k in s["stages"]}):
+        ax_time.plot(sizes, [s["stages"].get(stage, 0) or float("nan") for s in scales], ".--", label=stage)
+    linear = [scales[0]["seconds"] * size / sizes[0] for size in sizes]
+    ax_time.plot(sizes, linear, ":", color="grey", label="linear from the 1x build")
+    ax_time.set(xscale="log", yscale="log", xlabel="corpus text (MB)", ylabel="seconds",
+                title="Build time by stage")
+    ax_time.legend(fontsize=8)
+    ax_mem.plot(sizes, [s["peak_bytes"] / MIB for s in scales], "o-", color="tab:red", label="peak resident memory")
+    ax_mem.axhline(4 * 1024**3 / MIB, color="grey", ls=":", label="4 GB target")
+    ax_mem.set(xscale="log", yscale="log", xlabel="corpus text (MB)", ylabel="MiB",
+               title="Peak memory of the build (all processes)")
+    ax_mem.legend(fontsize=8)
+    for ax in (ax_time, ax_mem):
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,84 @@
+"""The benchmark in one command: queries over HTTP against rdflib-endpoint and the bare ceiling, and build cost."""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.buildbench import build_benchmark
+from bench.queries import QUERIES
+from bench.querybench import QuerySettings, query_benchmark
+from bench.report import markdown, plot
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def numbers(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--only", choices=["query", "build"], help="run one half of the benchmark")
+    p.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus", help="the texts (default: data/corpus)")
+    p.add_argument("--scales", type=numbers, default=[1, 10, 100],
+                   help="corpus sizes to build, as multiples of the corpus (default: 1,10,100)")
+    p.add_argument("--build-repeats", type=numbers, default=[3, 2, 1],
+                   help="full builds per scale, in the order of --scales (default: 3,2,1)")
+    p.add_argument("--clients", type=numbers, default=[1, 8], help="concurrent clients (default: 1,8)")
+    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the query benchmark (default: 3)")
+    p.add_argument("--requests", type=int, default=300, help="most requests per cell and round (default: 300)")
+    p.add_argument("--seconds", type=float, default=1.0, help="most seconds per cell and round (default: 1)")
+    p.add_argument("--threads", type=int, default=8, help="server threads of kgpub and the ceiling (default: 8)")
+    p.add_argument("--queries", nargs="+", metavar="NAME", help="only these queries of the mix")
+    p.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
+    p.add_argument("--out", type=Path, default=RESULTS, help="where figures and plot go (default: bench/results)")
+    return p
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
+
+
+def corpus_build(corpus: Path, workdir: Path) -> Path:
+    """A build of the corpus for the query benchmark, in the benchmark's own folder."""
+    build_dir = workdir / "query-build"
+    subprocess.run([sys.executable, "-m", "kgpub.cli", "build", "--quiet", "--corpus", str(corpus),
+                    "--build-dir", str(build_dir)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return build_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    queries = [(n, q) for n, q in QUERIES if not args.queries or n in args.queries]
+    results: dict = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
+    workdir = Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.only != "build":
+            settings = QuerySettings(tuple(args.clients), args.rounds, args.requests, args.seconds, args.threads,
+                                     rdflib=not args.no_rdflib)
+            results["query"] = query_benchmark(corpus_build(args.corpus, workdir), queries, settings)
+        if args.only != "query":
+            repeats = dict(zip(args.scales, args.build_repeats + [1] * len(args.scales), strict=False))
+            results["build"] = build_benchmark(args.corpus, args.scales, repeats, workdir)
+            plot(results["build"], args.out / "build_scaling.png")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    report = markdown(results)
+    (args.out / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
