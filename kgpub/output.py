@@ -5,10 +5,12 @@ import gzip
 import hashlib
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph
 from rdflib import Graph
+from rdflib.plugins.serializers.nt import _nt_row
 
 from kgpub.builds import MANIFEST, STORE
 from ontology.vocab import ONTOLOGY_FILE, PREFIXES
@@ -27,10 +29,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sorted_ntriples(graph: Graph) -> bytes:
-    """The graph as N-Triples, one line per triple, sorted: the same graph gives the same bytes."""
-    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
-    return b"\n".join(sorted({line for line in lines if line.strip()})) + b"\n"
+def sorted_ntriples(triples: Iterable[tuple]) -> tuple[bytes, int]:
+    """(N-Triples, count) of the distinct triples, one line each, sorted: the same graph gives the same bytes.
+
+    Written line by line, with no in-memory graph: the cost grows linearly with the corpus."""
+    lines = sorted({_nt_row(triple) for triple in triples})
+    return "".join(lines).encode("utf-8"), len(lines)
 
 
 def write_store(folder: Path, ntriples_path: Path) -> int:
