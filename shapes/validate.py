@@ -333,10 +333,10 @@ def column(row: ox.QuerySolution, name: str) -> Node | None:
 
 
 def fill_message(template: str, row: ox.QuerySolution, shapes: Graph) -> str:
-    """Replace {?var} and {$var} in a message with the row's values."""
+    """Replace {?var} and {$var} in a message with the row's values (an IRI in full, a literal's text)."""
     def value(match: re.Match) -> str:
         term = column(row, match.group(1))
-        return match.group(0) if term is None else short(shapes, term)
+        return match.group(0) if term is None else str(term)
     return re.sub(r"\{[?$](\w+)\}", value, template)
 
 
