@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build browser clean
+.PHONY: serve test build bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@ $(VENV)/.installed
 
 serve: $(VENV)/.installed
@@ -32,6 +32,11 @@ browser:
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
+
+# Query throughput against rdflib-endpoint and a bare pyoxigraph endpoint, build cost up to 100x the corpus
+# (several minutes); figures and plot in bench/results/.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) data/build

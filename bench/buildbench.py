@@ -154,20 +154,20 @@ def incremental_figures(scale: dict, repeats: int = 3) -> dict:
 
 
 def build_benchmark(corpus: Path, factors: list[int], repeats: dict[int, int], workdir: Path | None = None,
-                    incremental_at: int | None = 1) -> dict:
-    """Figures for every scale factor, and incremental rebuilds at one of them."""
+                    incremental_at: tuple[int, ...] = (1, 10), incremental_repeats: int = 3) -> dict:
+    """Figures for every scale factor, and incremental rebuilds at some of them."""
     owned = workdir is None
     workdir = workdir or Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
     try:
-        scales = []
+        scales, incremental = [], []
         for factor in factors:
             say(f"build at {factor}x ({repeats.get(factor, 1)} run(s))")
-            scales.append(scale_figures(corpus, factor, repeats.get(factor, 1), workdir))
-        incremental = None
-        chosen = next((s for s in scales if s["factor"] == incremental_at), None)
-        if chosen is not None:
-            say(f"incremental rebuilds at {incremental_at}x")
-            incremental = incremental_figures(chosen)
+            scale = scale_figures(corpus, factor, repeats.get(factor, 1), workdir)
+            scales.append(scale)
+            if factor in incremental_at:
+                say(f"incremental rebuilds at {factor}x")
+                incremental.append(incremental_figures(scale, incremental_repeats))
+            shutil.rmtree(scale["build_dir"], ignore_errors=True)
         return {"scales": scales, "incremental": incremental, "cpus": os.cpu_count()}
     finally:
         if owned:
