@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from kgpub.builds import NoBuildError
 from kgpub.config import Config
 from ontology.vocab import PREFIXES
 from server import dumps, pages, sparql
@@ -72,6 +73,10 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
             response.headers["Access-Control-Max-Age"] = "86400"
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        try:  # the build this answer came from (pinned for the request), so a client can tell old from new
+            response.headers.setdefault("X-Build", source.get()[0].build_id)
+        except (NoBuildError, OSError):  # the build folder was emptied under the server: the answer stands
+            pass
         if response.mimetype == "text/html":
             response.headers["Content-Security-Policy"] = CSP
         return response

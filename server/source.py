@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
+from flask import g, has_request_context
 
 from kgpub.builds import Build, current_build, current_target
 
@@ -26,7 +27,16 @@ class BuildSource:
         self._state: tuple[Build, ox.Store] | None = None
 
     def get(self) -> tuple[Build, ox.Store]:
-        """(build, store) of the build in service; one readlink per call, a reload only after a switch."""
+        """(build, store) of the build in service, the same for the whole of one request even if a new build is
+        switched in meanwhile, so that no answer mixes two builds."""
+        if not has_request_context():
+            return self.current()
+        if "kgpub_build" not in g:
+            g.kgpub_build = self.current()
+        return g.kgpub_build
+
+    def current(self) -> tuple[Build, ox.Store]:
+        """(build, store) as `current` names them now; one readlink per call, a reload only after a switch."""
         target = current_target(self.build_dir)
         state = self._state
         if state is not None and target == self._target:

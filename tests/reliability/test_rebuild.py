@@ -16,6 +16,7 @@ from reliability_kit import KGPUB, ROOT, build, copy_corpus, current_id, get, kg
 
 from bench.load import ORDINARY, Client
 
+CLIENTS = 4
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 EXTRA_TEXT = """The Dictatorship of the Proletariat, a lecture
 
@@ -77,7 +78,8 @@ class Checker:
         if listing.status_code != 200:
             return self.fail(f"dump listing: {listing.status_code}")
         body = listing.json()
-        if any(body["build_id"] not in d["name"] for d in body["dumps"] if d["kind"] == "graph"):
+        if body["build_id"] != listing.headers.get("X-Build") or any(
+                body["build_id"] not in d["name"] for d in body["dumps"] if d["kind"] == "graph"):
             self.fail(f"dump listing mixes builds: {body}")
         self.record(client, body["build_id"])
         # a client downloads what the listing offered, even if a new build was switched in between
@@ -90,10 +92,12 @@ class Checker:
         meta = session.get(self.url + "-/metadata", timeout=60)
         if meta.status_code != 200:
             return self.fail(f"metadata: {meta.status_code}")
+        if meta.json()["build_id"] != meta.headers.get("X-Build"):
+            self.fail(f"metadata of build {meta.json()['build_id']} sent as build {meta.headers.get('X-Build')}")
         self.record(client, meta.json()["build_id"])
         page = session.get(self.url + "person/vladimir-lenin", headers={"Accept": "text/html"}, timeout=60)
-        if page.status_code not in (200, 404):  # 404 only if a build had no such person: still not an error
-            self.fail(f"page: {page.status_code}")
+        if page.status_code not in (200, 404) or not page.headers.get("X-Build"):
+            self.fail(f"page: {page.status_code}, build {page.headers.get('X-Build')}")  # 404: no such person
         status, _, _ = sparql.send(ORDINARY[client % len(ORDINARY)])
         if status != 200:
             self.fail(f"{ORDINARY[client % len(ORDINARY)].name}: {status}")
@@ -115,7 +119,7 @@ def test_a_rebuild_while_clients_query_answers_every_request_from_one_whole_buil
     old = current_id(build_dir)
     add_text(corpus)
     checker = Checker(server.url, build_dir)
-    clients = [threading.Thread(target=checker.run, args=(i,), daemon=True) for i in range(6)]
+    clients = [threading.Thread(target=checker.run, args=(i,), daemon=True) for i in range(CLIENTS)]
     for thread in clients:
         thread.start()
     try:
@@ -123,7 +127,7 @@ def test_a_rebuild_while_clients_query_answers_every_request_from_one_whole_buil
         new = current_id(build_dir)
         # keep reading until every client has been answered from the new build (bounded)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and {c for c, b in checker.seen if b == new} != set(range(6)):
+        while time.monotonic() < deadline and {c for c, b in checker.seen if b == new} != set(range(CLIENTS)):
             time.sleep(0.05)
     finally:
         checker.stop.set()
@@ -133,7 +137,7 @@ def test_a_rebuild_while_clients_query_answers_every_request_from_one_whole_buil
     assert new != old
     assert checker.failures == []
     assert {b for _, b in checker.seen} == {old, new}, "the load did not span the switch"
-    for client in range(6):
+    for client in range(CLIENTS):
         mine = [b for c, b in checker.seen if c == client]
         # once a client has been answered from the new build, it is never answered from the old one again
         assert old not in mine[mine.index(new):], f"client {client} went back to the old build"
@@ -227,3 +231,15 @@ def test_a_build_killed_at_any_stage_leaves_the_previous_build_served_and_the_ne
     assert_served_intact(server.url, build_dir, new)
     assert not list(build_dir.glob(".tmp-*")), "a killed build's temporary folder was left behind"
     assert json.loads((build_dir / good / "manifest.json").read_text())["build_id"] == good
+
+
+def test_a_dump_named_by_a_listing_still_downloads_after_a_new_build_is_switched_in(site):
+    corpus, build_dir, server = site
+    listing = get(server.url + "dumps/", params={"format": "json"}).json()
+    add_text(corpus, "902_one_more.txt")
+    done = build(corpus, build_dir)
+    assert done.returncode == 0, done.stderr
+    assert get(server.url + "-/metadata").json()["build_id"] == current_id(build_dir) != listing["build_id"]
+    for entry in listing["dumps"]:
+        r = get(server.url + "dumps/" + entry["name"])
+        assert r.status_code == 200 and sha256(r.content) == entry["sha256"], entry["name"]
