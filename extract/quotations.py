@@ -24,7 +24,10 @@ from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
 
-MIN_WORDS = 6
+MIN_WORDS = 5
+# A quoted phrase this short counts only when something attributes it (a speaker, a work, a citation):
+# unattributed, it is a term or scare quote, not a report of someone's words.
+UNATTRIBUTED_MIN_WORDS = 6
 MAX_CHARS = 8000
 SPEECH_VERBS = (r"says|said|say|writes|wrote|write|declares|declared|states|stated|asserts|asserted|adds|added|"
                 r"continues|continued|defines|defined|puts it|speaks of|spoke of|argues|argued|insists|insisted|"
@@ -305,6 +308,8 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
         q.facts["passage"] = body
         quotes.append(q)
     attribute(text, quotes, person_spans, work_spans, notes, all_quoted)
+    quotes = [q for q in quotes if len(q.facts["passage"].split()) >= UNATTRIBUTED_MIN_WORDS or q.speaker
+              or q.facts.get("work") or q.facts.get("page_start") is not None]
     out = []
     for q in quotes:
         raw_start, raw_end = norm.raw_span(q.start, q.end)

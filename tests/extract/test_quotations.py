@@ -120,3 +120,20 @@ def test_footnote_title_between_quotations_does_not_swallow_the_next_one():
     assert first.attr("work", "").startswith("new:report-on-the-substitution-of-a-tax-in-kind")
     assert first.attr("page_start") == 238
     assert second.attr("passage").startswith("If the revolutionary party, has not a majority")
+
+
+def test_a_short_unattributed_phrase_is_a_term_but_an_attributed_one_is_a_quotation():
+    from pathlib import Path
+
+    from extract.corpus import Document
+    from extract.pipeline import extract_document
+    from extract.registry import load_registry
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
+    term = Document("t", "The first thunder claps broke over this class. \u201cThe resistance of the exploiters\u201d "
+                         "to the blows of the Russian proletariat must therefore be considered as weak.")
+    said = Document("s", 'At the congress Lenin said: "all power to the Soviets!" and the hall rose.')
+    assert not extract_document(term, registry).of_kind("quotation")
+    found = extract_document(said, registry).of_kind("quotation")
+    assert [q.attr("passage") for q in found] == ["all power to the Soviets!"]
+    assert found[0].attr("speaker") == "vladimir-lenin"
