@@ -37,7 +37,13 @@ PATTERNS: list[tuple[str, str]] = [
     ("month-day-dual", rf"(?P<expr>(?P<m1>{M})\s+(?P<d1>{D}))(?=\s*\((?:{M}\s+)?{D}\),?\s*(?P<y1>{Y}))"),
     ("month-day-paren", rf"(?<=\()(?P<expr>(?P<m1>{M})\s+(?P<d1>{D}))\),?\s*(?P<y1>{Y})"),
     ("month-year", rf"(?P<m1>{M}),?\s+(?:of\s+)?(?P<y1>{Y})"),
-    ("year-range", rf"(?P<y1>{Y})\s*(?:-|--|to|/)\s*(?P<y2>{Y}|\d\d?)(?![\d/])"),
+    # "between March 26 and May 30" (the year from the text before), "between 1914 and 1917"
+    ("between-days", rf"\b[Bb]etween\s+(?P<expr>(?P<m1>{M})\s+(?P<d1>{D})\s+and\s+(?P<m2>{M})\s+(?P<d2>{D})"
+                     rf"(?:,?\s*(?P<y1>{Y}))?)(?![\w-])"),
+    ("between-years", rf"\b[Bb]etween\s+(?P<expr>(?P<y1>{Y})\s+and\s+(?P<y2>{Y}))"),
+    ("year-range", rf"(?P<y1>{Y})\s*(?:-|--|/)\s*(?P<y2>{Y}|\d\d?)(?![\d/])"),
+    # "from 1924 to 1949" is a period, but "(from Lenin's death) in 1924 to 1949" dates two events
+    ("year-to-range", rf"(?<![Ii]n )(?P<y1>{Y})\s+(?:to|till|until)\s+(?P<y2>{Y})(?![\d/])"),
     ("month-day", rf"(?P<m1>{M})\s+(?P<d1>{D})(?!\d)"),
     ("day-month", rf"(?P<d1>{D})\s+(?:of\s+)?(?P<m1>{M})(?![\w-])"),
     ("in-month", rf"\b(?:in|In|of|on|On|by|By|since|Since|until|till|early|late|mid-|end of|Between|between|from|From)"
@@ -85,7 +91,7 @@ def normalise(name: str, g: dict, context_year: int | None) -> str | None:
         return f"{y1:04d}-{m1:02d}-{d1:02d}" if valid_day(y1, m1, d1) else None
     if name == "year":
         return f"{y1:04d}"
-    if name == "year-range":
+    if name in ("year-range", "year-to-range", "between-years"):
         y2 = expand_year(y1, g["y2"])
         return f"{y1:04d}/{y2:04d}" if y1 < y2 <= y1 + 100 else None
     if name in ("month-year", "in-month"):
@@ -99,7 +105,7 @@ def normalise(name: str, g: dict, context_year: int | None) -> str | None:
     d1 = day_number(g["d1"])
     if not valid_day(y1, m1, d1):
         return None
-    if name == "month-day-month-day-range":
+    if name in ("month-day-month-day-range", "between-days"):
         m2, d2 = month_number(g["m2"]), day_number(g["d2"])
         if not (valid_day(y1, m2, d2) and (m1, d1) < (m2, d2)):
             return None

@@ -66,3 +66,21 @@ def test_precision_of_intervals_is_their_start():
 
 def test_iso_date_of_a_transcription_note():
     assert [v for _, v in dates("Last updated: 2004-02-10. Transcribed in 1920-1 style")] == ["2004-02-10", "1920/1921"]
+
+
+def test_between_two_years_is_a_range():
+    text = ("the destruction of the 'ready-made state machinery' (perfected in those countries, between 1914 and "
+            "1917, up to the 'European' general imperialist standard)")
+    assert dates(text) == [("1914 and 1917", "1914/1917")]
+
+
+def test_between_two_days_takes_the_year_before_them():
+    text = ("1The Paris Commune of 1871 was the first successful seizure of power by the working class. For 76 days, "
+            "between March 26 and May 30, the revolutionary workers held the city of Paris.")
+    assert dates(text) == [("1871", "1871"), ("March 26 and May 30", "1871-03-26/1871-05-30")]
+
+
+def test_a_year_after_in_dates_an_event_not_a_period():
+    text = "From Lenin's death in 1924 to 1949 when Mao won the Chinese Revolution, Stalin protected the Soviet Union"
+    assert dates(text) == [("1924", "1924"), ("1949", "1949")]
+    assert [v for _, v in dates("the years from 1924 to 1949")] == ["1924/1949"]
