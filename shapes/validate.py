@@ -273,7 +273,9 @@ def property_checks(shapes: Graph, node_shape: Node, prop: Node, target: str) ->
         if constraint in NOT_CONSTRAINTS or not str(constraint).startswith(str(SH)):
             continue
         query, has_value = constraint_query(shapes, prop, target, values, path, constraint, obj)
-        yield Check(query, prop, node_shape, path_node, component_of(constraint), message, severity, has_value)
+        # A blank property shape is named by its node shape, which a reader can look up at /shapes.
+        named = prop if isinstance(prop, URIRef) else node_shape
+        yield Check(query, named, node_shape, path_node, component_of(constraint), message, severity, has_value)
 
 
 def component_of(constraint: Node) -> URIRef:
