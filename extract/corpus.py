@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -55,11 +56,15 @@ def decode(path: Path, data: bytes) -> str:
 
 def read_document(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> Document:
     """Read one corpus file; raise CorpusError with the file (and line) when it cannot be used."""
+    if path.is_dir():
+        raise CorpusError(f"{path}: is a folder, not a text file; move it out of the corpus folder or rename it")
+    if path.is_symlink() and not path.exists():
+        raise CorpusError(f"{path}: is a link to {os.readlink(path)}, which does not exist; fix or remove the link")
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise CorpusError(f"{path}: {size} bytes is over the limit of {max_bytes} bytes per text; "
-                              "split the text or raise KGPUB_MAX_DOCUMENT_BYTES")
+                              "split the text into several files")
         data = path.read_bytes()
     except OSError as err:
         raise CorpusError(f"{path}: cannot be read ({err.strerror}); check its permissions") from None
@@ -70,7 +75,7 @@ def list_corpus(corpus_dir: Path) -> list[Path]:
     """The corpus files, in name order; a CorpusError if the folder is missing or holds no text."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"{corpus_dir}: no such corpus folder; pass --corpus DIR with your .txt files")
-    paths = sorted(p for p in corpus_dir.glob("*.txt") if p.is_file() or p.is_symlink())
+    paths = sorted(corpus_dir.glob("*.txt"))  # a folder or a broken link named *.txt is reported, not skipped
     if not paths:
         raise CorpusError(f"{corpus_dir}: holds no .txt file; put the texts to publish there")
     return paths
