@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +18,9 @@ import requests
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 
-SUITE = Path("/work/shared/w3c/sparql/sparql11/protocol")
+# The suites stand in shared/ beside the project (KGPUB_W3C_SUITES to point elsewhere).
+W3C = Path(os.environ.get("KGPUB_W3C_SUITES", Path(__file__).resolve().parents[3] / "shared" / "w3c"))
+SUITE = W3C / "sparql/sparql11/protocol"
 MANIFEST = SUITE / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -30,7 +33,8 @@ RESULT_TYPES = {"boolean": ("application/sparql-results+json", "application/spar
                 "RDF": ("application/rdf+xml", "text/turtle", "application/n-triples", "application/ld+json")}
 READ_ONLY_HINT = "read-only"
 pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not MANIFEST.exists(), reason=f"W3C test suite not found at {SUITE}")]
+              pytest.mark.skipif(not MANIFEST.exists() and not os.environ.get("CI"),
+                                 reason=f"W3C test suite not found at {SUITE} (set KGPUB_W3C_SUITES)")]
 
 
 @dataclass

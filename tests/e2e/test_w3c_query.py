@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+import os
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -27,7 +28,9 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
-SUITE = Path("/work/shared/w3c/sparql/sparql11")
+# The suites stand in shared/ beside the project (KGPUB_W3C_SUITES to point elsewhere).
+W3C = Path(os.environ.get("KGPUB_W3C_SUITES", Path(__file__).resolve().parents[3] / "shared" / "w3c"))
+SUITE = W3C / "sparql/sparql11"
 MANIFEST = SUITE / "manifest-sparql11-query.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
@@ -62,7 +65,8 @@ KNOWN_FAILURES: dict[str, str] = {
 PASS_FLOOR = 305  # 312 of 328 pass; a small margin
 
 pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not MANIFEST.exists(), reason=f"W3C test suite not found at {SUITE}")]
+              pytest.mark.skipif(not MANIFEST.exists() and not os.environ.get("CI"),
+                                 reason=f"W3C test suite not found at {SUITE} (set KGPUB_W3C_SUITES)")]
 
 
 @dataclass(frozen=True)
