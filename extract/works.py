@@ -19,7 +19,7 @@ FOOTNOTE_TITLE = re.compile(r'"(?:\d{1,2}\.\s+)?(?P<title>[^"\n]{4,200}?)[,.]?"'
 # What kind of text a cue word announces; "the pamphlet X", "his article X", "Zinoviev's book X".
 KIND_WORDS = (r"pamphlet|booklet|book|article|essay|speech|report|theses|thesis|letter|work|resolution|"
               r"programme|program|manifesto|preface|foreword|introduction|newspaper|journal|magazine|review|"
-              r"organ|polemic|treatise|appeal|declaration")
+              r"organ|polemic|treatise|appeal|declaration|document")
 OWNER = r"(?:(?P<det>his|her|their|my|our|the|a|an|in)|(?P<owner>[A-Z][\w-]+)'s?)"
 # Words a title may hold besides capitalised ones; a title never ends on one of them.
 SMALL_WORDS = {"of", "the", "and", "in", "on", "to", "a", "an", "with", "for", "over", "about", "at", "by",
@@ -29,15 +29,27 @@ SMALL = "|".join(sorted(SMALL_WORDS))
 GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # a title runs on across a line break, never across a blank line
 SMALL_BEFORE_WORD = rf"(?:{SMALL})(?=(?:{GAP}(?:{SMALL}))*{GAP}[\"']?[A-Z0-9])"  # "of the" inside a title
 UNQUOTED_TITLE = rf"(?P<title>{TITLE_WORD}(?:{GAP}(?:{TITLE_WORD}|{SMALL_BEFORE_WORD}))*\??)"
-QUOTED_TITLE = r"\"(?:\d{1,2}\.\s+)?(?P<title>[^\"\n]{4,200}?)[,.]?\""
+# a quoted title may run on across one line break (a printed line ends inside it), never across a blank line
+QUOTED_TITLE = r"\"(?:\d{1,2}\.\s+)?(?P<title>(?:[^\"\n]|\n(?![ \t]*\n)){4,200}?)[,.]?\""
+# One describing word between the determiner and the kind: "the international journal X", "his famous article X".
+ADJECTIVE = rf"(?:(?!(?:{SMALL}|entitled|called)\s)[a-z][a-z-]+\s+)?"
 SEE = r"\((?:[Ss]ee|[Cc]f\.)\s+(?:(?P<owner>[A-Z][\w-]+)'s\s+)?(?!Vol|vol|p\.|pp\.|Ibid|ibid|this|above|below)"
 # Cues that introduce a title in running text; group "title" is the title, "owner" a possessor's name.
 TITLE_CUES: list[tuple[str, str]] = [
-    ("kind-quoted", rf"\b{OWNER}\s+(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+|on\s+)?{QUOTED_TITLE}"),
-    ("kind", rf"\b{OWNER}\s+(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+)?{UNQUOTED_TITLE}"),
+    ("kind-quoted", rf"\b{OWNER}\s+{ADJECTIVE}(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+|on\s+)?{QUOTED_TITLE}"),
+    ("kind", rf"\b{OWNER}\s+{ADJECTIVE}(?:{KIND_WORDS})\s+(?:entitled\s+|called\s+)?{UNQUOTED_TITLE}"),
     ("his-quoted", rf"\b(?:his|her|(?P<owner>[A-Z][\w-]+)'s)\s+{QUOTED_TITLE}"),
     ("see-quoted", rf"{SEE}{QUOTED_TITLE}[.,;]?\)"),
     ("see", rf"{SEE}{UNQUOTED_TITLE}[.,;]?\)"),
+    # a meeting's resolution and its quoted title: 'the resolution of the Fourteenth Party Conference "The Tasks ..."'
+    ("kind-of-quoted", rf"\b(?:the|a|an)\s+{ADJECTIVE}(?:{KIND_WORDS})\s+(?:of|at|by)\s+(?:the\s+)?"
+                       rf"(?:[A-Z][\w.()-]*{GAP}){{1,5}}{QUOTED_TITLE}"),
+    # a title-cased quoted name with an edition's footnote number glued on: '"The Philosophy of the Epoch."34'
+    ("quoted-footnoted", rf"{QUOTED_TITLE}(?=\d{{1,3}}(?!\d))"),
+    # a newspaper cited by its issue: "(Kurskaya Pravda, No. 279, December 8, 1925)"
+    ("periodical", r"\((?P<title>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){0,3}),\s+No\.\s*\d"),
+    # a quoted title opening a citation: '("The Trade Unions, ...", LCW, vol. 32, p. 20)'
+    ("cite-quoted", rf"\(\s*{QUOTED_TITLE}\s*,\s*[^()\n]{{0,60}}?(?:\b[Vv]ol\.|\b[Vv]olume\b|\bpp?\.)"),
 ]
 # A kind word alone: "his pamphlet" carries no title when what follows is not one.
 NOT_TITLES = {"The", "This", "That", "In", "It", "A", "An", "I", "We", "He", "They", "There", "Here", "Vol",
@@ -116,7 +128,10 @@ def trim_title(title: str) -> str:
     and ending where a sentence ends ("On Co-operation. But" -> "On Co-operation")."""
     title = re.sub(r"(?<=[.)])\.?\s*\d{1,2}$", "", title)  # a footnote number after the title
     end = re.search(r"(?<=[a-z\d'\"]{3})\.(?:\s|$)", title)
-    words = (title[:end.start()] if end else title).split()
+    title = title[:end.start()] if end else title
+    # the year of the sentence, not of the title: "the journal A World To Win in 1992"
+    title = re.sub(r"\s+in\s+(?:1[5-9]\d\d|20\d\d)$", "", title)
+    words = title.split()
     while words and words[-1].lower() in SMALL_WORDS:
         words.pop()
     return " ".join(words)
@@ -151,6 +166,18 @@ def find_cited(text: str, registry: Registry) -> list[Found]:
     return out
 
 
+def title_shaped(title: str) -> bool:
+    """Whether a quoted phrase reads as a title: two to sixteen words, every word but the small ones capitalised."""
+    words = [w.strip("\"'(") for w in title.split()]
+    return 2 <= len(words) <= 16 and all(w[:1].isupper() for w in words if w.lower() not in SMALL_WORDS)
+
+
+def span_in(raw: str, title: str, at: int) -> tuple[int, int]:
+    """Where a whitespace-folded title lies in the raw match starting at `at` (a line break may sit inside)."""
+    m = re.search(r"\s+".join(map(re.escape, title.split())), raw)
+    return (at + m.start(), at + m.end()) if m else (at, at + len(title))
+
+
 def find_cued(text: str, registry: Registry) -> list[Found]:
     """Titles named after a cue of the genre: "his pamphlet On the Trade Unions", "(See X.)"."""
     out = []
@@ -166,7 +193,9 @@ def find_cued(text: str, registry: Registry) -> list[Found]:
                 continue
             if "quoted" in rule and (len(words) < (1 if rule == "kind-quoted" else 3) or not title[0].isupper()):
                 continue  # scare quotes ("his 'theory'"), not a title
-            s = m.start("title") + (raw.find(title) if title in raw else 0)
+            if ("\n" in raw or rule == "quoted-footnoted") and not title_shaped(title):
+                continue  # a quotation running over lines, or a footnoted one, is not a title unless it looks one
+            s, e = span_in(raw, title, m.start("title"))
             facts = {"published": published} if published else {}
             if m.groupdict().get("owner"):
                 facts["owner"] = m.group("owner")
@@ -174,7 +203,7 @@ def find_cued(text: str, registry: Registry) -> list[Found]:
                 facts["pronoun"] = True  # "his pamphlet X": the person the sentence is about
             if m.groupdict().get("det") in {"my", "our"}:
                 facts["no_author"] = True  # the text's own author, whom the text does not name here
-            out.append(Found(s, s + len(title), title, work_key(title, registry), f"work:cue:{rule}", facts))
+            out.append(Found(s, e, title, work_key(title, registry), f"work:cue:{rule}", facts))
     return out
 
 
@@ -292,6 +321,8 @@ def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, i
     person_spans = [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in persons]
     spans = find_cited(text, registry)
     for f in find_known(text, registry) + find_headed(text, registry, person_spans) + find_cued(text, registry):
+        if f.rule == "work:cue:periodical":  # "Kurskaya Pravda" is its own paper, not "Pravda"
+            spans = [g for g in spans if not (f.start <= g.start and g.end <= f.end and g.rule == "work:record")]
         if not overlaps(f, spans):
             spans.append(f)
     kept = [f for f in sorted(spans, key=lambda x: (x.start, x.end))

@@ -82,3 +82,25 @@ def test_one_title_by_two_authors_is_two_works_and_a_byline_dates_its_title():
     s, foundations = works_of(stalin, [person(stalin, "Joseph Stalin", "joseph-stalin")])
     assert k.key != s.key and k.attr("title") == s.attr("title") == "The Dictatorship of the Proletariat"
     assert foundations.key == "the-foundations-of-leninism"
+
+
+def test_journal_after_a_describing_word_without_the_year_of_the_sentence():
+    text = ("Chairman Avakian's article originally appeared in the international journal A World To Win in 1992. "
+            'It is a critique of the document "On Proletarian Democracy" by the CRC--a Marxist-Leninist formation')
+    assert [w.attr("title") for w in works_of(text)] == ["A World To Win", "On Proletarian Democracy"]
+
+
+def test_a_quoted_title_opening_a_citation_is_a_work_not_a_quotation():
+    text = ('at the same time, the functions of government "have to be performed through the medium of special '
+            'institutions which are also of a new type, namely, the Soviets". ("The Trade Unions, the Present '
+            "Situation and Trotsky's Mistakes\", LCW , vol. 32, p. 20) The authors of this document")
+    works = works_of(text)
+    assert [w.attr("title") for w in works] == ["The Trade Unions, the Present Situation and Trotsky's Mistakes",
+                                               "LCW"]
+    assert works[1].key == "collected-works"
+
+
+def test_the_party_history_is_known_by_its_title_and_abbreviation():
+    text = ("As is recounted in the History of the Communist Party of the Soviet Union (Bolsheviks), this All-Russia "
+            "Congress of Soviets opened ... ( HCPSU , Moscow, 1939, Chapter Seven, part 6)")
+    assert {w.key for w in works_of(text)} == {"history-of-the-communist-party-of-the-soviet-union-bolsheviks"}
