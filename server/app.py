@@ -47,9 +47,12 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
 
     @app.template_filter("local")
     def local(iri: str) -> str:
-        """An IRI of this dataset as a link on this site; other IRIs unchanged."""
+        """An IRI of this dataset as a link on this site; other web IRIs unchanged; an IRI of any other scheme
+        (javascript:, data:, file:, ...) from the graph is never made a link target."""
         base = source.get()[0].manifest["base_iri"]
-        return "/" + iri[len(base):] if iri.startswith(base) else iri
+        if iri.startswith(base):
+            return "/" + iri[len(base):]
+        return iri if iri.lower().startswith(("http://", "https://", "mailto:")) else "#"
 
     @app.template_filter("short")
     def short(iri: str) -> str:

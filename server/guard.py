@@ -9,7 +9,8 @@ _COMMENT = re.compile(r"#[^\n]*")
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 UPDATE_KEYWORDS = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.I)
-SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(?P<target><[^>]*>|\?\w+|\$\w+|[\w.-]*:[\w.-]*)", re.I)
+# No space is needed between SERVICE and its IRI (`SERVICE<http://...>` is a call); `?service` is a variable.
+SERVICE = re.compile(r"(?<![\w?$])SERVICE\s*(?:SILENT\s*)?(?P<target><[^>]*>|\?\w+|\$\w+|[\w.-]*:[\w.-]*)", re.I)
 
 
 class Refused(Exception):

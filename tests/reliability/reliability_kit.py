@@ -7,10 +7,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -98,3 +100,47 @@ class Server:
 
 def get(url: str, **kwargs) -> requests.Response:
     return requests.get(url, timeout=60, **kwargs)
+
+
+def raw_request(url: str, request: bytes, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes exactly as given (no client normalises the path or the headers); (status, headers, body)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    data = b"".join(chunks)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines and len(lines[0].split()) > 1 else 0
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding") == "chunked":
+        body = dechunk(body)
+    return status, headers, body
+
+
+def dechunk(body: bytes) -> bytes:
+    out, rest = [], body
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return b"".join(out)
+
+
+def get_raw(url: str, path: str | bytes, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """GET a path sent byte for byte, with Connection: close."""
+    target = path.encode("latin-1") if isinstance(path, str) else path
+    lines = [b"GET " + target + b" HTTP/1.1", b"Host: " + urlsplit(url).netloc.encode(), b"Connection: close"]
+    lines += [f"{k}: {v}".encode("latin-1") for k, v in (headers or {}).items()]
+    return raw_request(url, b"\r\n".join(lines) + b"\r\n\r\n")
