@@ -40,7 +40,10 @@ class Footnote:
 
 def roman_to_int(numeral: str) -> int | None:
     """'XXIV' -> 24, with OCR damage repaired: 'XX1V' -> 24, 'XX VI' -> 26, '111' -> 3."""
-    cleaned = numeral.replace(" ", "").upper().translate(ROMAN_REPAIRS)
+    cleaned = numeral.replace(" ", "")
+    # a lower-case l among capitals is OCR for I ('XXIl' -> 22), so repair before upper-casing makes it an L
+    cleaned = (cleaned.translate(ROMAN_REPAIRS) if any(c.isupper() for c in cleaned) else cleaned).upper()
+    cleaned = cleaned.translate(ROMAN_REPAIRS)
     if cleaned.isdigit():
         return None
     if not cleaned or any(c not in ROMAN_VALUES for c in cleaned):

@@ -111,11 +111,16 @@ def record_by_year(registry: Registry, organizer: str | None, meeting: str, year
 
 
 def month_of(m: re.Match, text: str) -> str | None:
-    """'1925-04' for "the April Party Conference": its own year, else the last year the text gave before it."""
+    """'1925-04' for "the April Party Conference": its own year, else the year of the nearest "April 1925" the text
+    gives within a few pages, else the last year the text gave before it."""
     if not m.group("month"):
         return None
-    year = m.group("month_year") or next(iter(reversed(re.findall(r"(?<![\w-])1[89]\d\d(?!\d)", text[:m.start()]))),
-                                         None)
+    base = max(0, m.start() - 6000)
+    dated = [(abs(base + d.start() - m.start()), d.group(1)) for d in re.finditer(
+        rf"\b{m.group('month')}\s+(1[89]\d\d)(?!\d)", text[base:m.end() + 6000])]
+    near = min(dated)[1] if dated else None
+    year = m.group("month_year") or near or next(
+        iter(reversed(re.findall(r"(?<![\w-])1[89]\d\d(?!\d)", text[:m.start()]))), None)
     return f"{year}-{MONTHS.index(m.group('month')) + 1:02d}" if year else None
 
 

@@ -167,9 +167,9 @@ def find_cited(text: str, registry: Registry) -> list[Found]:
 
 
 def title_shaped(title: str) -> bool:
-    """Whether a quoted phrase reads as a title: two to sixteen words, every word but the small ones capitalised."""
+    """Whether a quoted phrase reads as a title: two to twenty words, every word but the small ones capitalised."""
     words = [w.strip("\"'(") for w in title.split()]
-    return 2 <= len(words) <= 16 and all(w[:1].isupper() for w in words if w.lower() not in SMALL_WORDS)
+    return 2 <= len(words) <= 20 and all(w[:1].isupper() for w in words if w.lower() not in SMALL_WORDS)
 
 
 def span_in(raw: str, title: str, at: int) -> tuple[int, int]:
@@ -328,12 +328,27 @@ def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, i
     kept = [f for f in sorted(spans, key=lambda x: (x.start, x.end))
             if not any(a < f.end and f.start < b for a, b in excluded)]
     authors = [author_of(f, text, person_spans, registry) for f in kept]
-    keys = authored_keys(kept, authors)
+    keys = short_title_keys(kept, authored_keys(kept, authors))
     out = []
     for f, author, key in zip(kept, authors, keys, strict=True):
         raw_start, raw_end = norm.raw_span(f.start, f.end)
         out.append(mention("work", raw_start, raw_end, doc.text[raw_start:raw_end], key, f.rule,
                            title=fold(f.surface), author=author, **f.facts))
+    return out
+
+
+def short_title_keys(found: list[Found], keys: list[str]) -> list[str]:
+    """A title cut short in one place and given in full in another of the same text ("The Tasks of the Comintern and
+    the R.C.P.(B.)" ... "The Tasks of the Comintern and the R.C.P.(B.) in Connection with ...") is one work."""
+    words = [name_key(f.surface).split() for f in found]
+    out = list(keys)
+    for i, short in enumerate(words):
+        if not keys[i].startswith("new:") or len(short) < 4:
+            continue
+        longer = [j for j, w in enumerate(words) if len(w) > len(short) and w[:len(short)] == short
+                  and keys[j].startswith("new:")]
+        if longer:
+            out[i] = keys[max(longer, key=lambda j: len(words[j]))]
     return out
 
 

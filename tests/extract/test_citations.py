@@ -26,3 +26,9 @@ def test_footnote_bodies_inline_after_the_reference_and_on_a_line_whose_bracket_
     notes = footnote_bodies(text)
     assert body_for(notes, "3", text.index("[3]") + 3).is_ibid
     assert body_for(notes, "1", text.index("[1]") + 3).body.startswith('"\'Left-Wing\'')
+
+
+def test_lower_case_l_among_capitals_is_an_ocr_i():
+    # "(see Vol.\nXXIl, p. 315)" in the OCR'd edition: XXII, not XXIL
+    [m] = CITATION.finditer("organisational tasks\" (see Vol.\nXXIl, p. 315).")
+    assert parse_citation(m)["volume"] == 22

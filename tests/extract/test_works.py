@@ -104,3 +104,40 @@ def test_the_party_history_is_known_by_its_title_and_abbreviation():
     text = ("As is recounted in the History of the Communist Party of the Soviet Union (Bolsheviks), this All-Russia "
             "Congress of Soviets opened ... ( HCPSU , Moscow, 1939, Chapter Seven, part 6)")
     assert {w.key for w in works_of(text)} == {"history-of-the-communist-party-of-the-soviet-union-bolsheviks"}
+
+
+def test_quoted_title_running_over_a_printed_line_break():
+    text = ('The second case is in his "Letter to the Workers and Peasants in Connection\n'
+            'with the Victory over Kolchak," in which he says:')
+    [work] = works_of(text)
+    assert work.attr("title") == "Letter to the Workers and Peasants in Connection with the Victory over Kolchak"
+    assert work.text.endswith("Kolchak")
+
+
+def test_a_meetings_resolution_short_and_full_title_are_one_work():
+    text = ('the well-known resolution of the Fourteenth Party Conference "The Tasks of the\n'
+            'Comintern and the R.C.P.(B.),"20 which examines the question. As registered in\n'
+            'the well-known resolution of the Fourteenth Party Conference "The Tasks of the\n'
+            'Comintern and the R.C.P.(B.) in Connection with the Enlarged Plenum of the\nE.C.C.I."')
+    short, full = works_of(text)
+    assert short.attr("title") == "The Tasks of the Comintern and the R.C.P.(B.)"
+    assert full.attr("title").startswith("The Tasks of the Comintern and the R.C.P.(B.) in Connection with")
+    assert short.key == full.key
+
+
+def test_title_cased_quoted_name_with_a_glued_footnote_number():
+    text = 'You cannot go into battle armed\nonly with "The Philosophy of the Epoch."34\n\nIt is clear'
+    [work] = works_of(text)
+    assert work.attr("title") == "The Philosophy of the Epoch"
+
+
+def test_a_quotation_with_a_glued_footnote_number_is_not_a_title():
+    text = ('"Consequently, Lenin fought the adherents of \'permanent\' revolution, not over\nthe question of '
+            'uninterruptedness."7')
+    assert works_of(text) == []
+
+
+def test_a_newspaper_cited_by_its_issue_is_its_own_paper():
+    text = "we shall completely build socialism' (Kurskaya Pravda, No. 279,\nDecember 8, 1925). Is this"
+    [work] = works_of(text)
+    assert work.attr("title") == "Kurskaya Pravda"
