@@ -9,9 +9,9 @@ ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 ROMAN_REPAIRS = str.maketrans({"1": "I", "l": "I", "|": "I", "!": "I"})
 
 VOLUME = r"(?P<vol>[IVXLC1l|!](?:\s?[IVXLC1l|!]){0,6}|\d{1,3})"
-PAGES = r"pp?\.\s*(?P<p1>\d{1,4})(?:\s*(?:-|--|and|,|&)\s*(?P<p2>\d{1,4}))?"
+PAGES = r"[Pp]p?\.\s*(?P<p1>\d{1,4})(?:\s*(?:-|--|and|,|&)\s*(?P<p2>\d{1,4}))?"
 CITATION = re.compile(
-    rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:[^()\n]{{0,60}}?(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*)"
+    rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:[^()\n]{{0,130}}?(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*)"
     rf"{PAGES}[^)]{{0,40}}\)")
 # A parenthesis right after a quotation: a citation, a speaker "(Lenin.)", a work "(See The Foundations of Leninism.)".
 PAREN = re.compile(r"\(\s*(?P<body>[^()\n]{1,160}?)\s*\)")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from extract.citations import (CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAREN, Footnote, body_for,
                                footnote_bodies, note_pages,
-                               parse_citation)
+                               parse_citation, volume_number)
 from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
@@ -33,12 +33,15 @@ SPEECH_VERBS = (r"says|said|say|writes|wrote|write|declares|declared|states|stat
                 r"continues|continued|defines|defined|puts it|speaks of|spoke of|argues|argued|insists|insisted|"
                 r"replies|replied|remarks|remarked|observes|observed|explains|explained|tells|told|calls|called|"
                 r"answers|answered|asks|asked|recalls|recalled|repeats|repeated|emphasizes|emphasized|notes|noted|"
-                r"concludes|concluded|proclaims|proclaimed|formulates|formulated")
+                r"concludes|concluded|proclaims|proclaimed|formulates|formulated|makes clear|made clear")
 SPEECH_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # An attribution interrupting a quotation: '"...," says Lenin, "..."', '"...," Lenin writes further, "..."'.
 INTERRUPTION = re.compile(
     rf"^\s*[,:;.?!-]*\s*(?:(?:{SPEECH_VERBS})\s+[A-Z][\w.'\- ]{{1,40}}?|[A-Z][\w.'\- ]{{1,40}}?\s+(?:{SPEECH_VERBS})"
-    rf"|(?:he|she)\s+(?:{SPEECH_VERBS}))(?:\s+(?:further|again|later|then|also))?\s*[,:]?\s*$")
+    rf"|(?:he|she)\s+(?:{SPEECH_VERBS}))(?:\s+(?:further|again|later|then|also))?(?:\s+to\s+(?:the\s+)?[a-z]+)?"
+    rf"\s*[,:]?\s*$")
+# An attribution after the closing quote: '"...," says Marx in his letter', '"..."--Bob Avakian'.
+TRAILING = re.compile(rf"[,.;:]?\s*(?:(?:{SPEECH_VERBS})\s+|--?\s*)")
 PRONOUN_SPEECH = re.compile(rf"\b(?:he|she|He|She)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS})\b|\bin which (?:he|she)\b")
 # Someone else's words put hypothetically ("we would have to say that ...") are not a quotation.
 HYPOTHETICAL = re.compile(r"\bwould\s+(?:have\s+to\s+|be\s+to\s+)?(?:say|admit|conclude)\s+(?:that\s+)?$")
@@ -326,6 +329,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
     """Speaker, work, volume and pages of each quotation, in text order (later ones lean on earlier ones)."""
     last_volume: int | None = None
     last_work: str | None = None
+    last_cited: Quote | None = None  # the last quotation with a cited volume
     previous: Quote | None = None
     for i, q in enumerate(quotes):
         # ---- the citation after it, or the one it shares with the next quotation of the sentence
@@ -333,7 +337,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         cite = CITATION.fullmatch(paren.group(0)) if paren else None
         share_index = 0
         nxt = quotes[i + 1] if i + 1 < len(quotes) else None
-        if paren is None and nxt is not None and re.fullmatch(r"[\s,;]*(?:and\s+)?(?:that\s+)?[\s]*",
+        if paren is None and nxt is not None and re.fullmatch(r"[\s,;]*(?:and\s*,?\s*)?(?:that\s+)?[\s]*",
                                                                text[q.end + 1:nxt.start - 1]):
             paren, after = citation_after(text, nxt)
             cite = CITATION.fullmatch(paren.group(0)) if paren else None
@@ -347,7 +351,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                 page = pages[0] if share_index == -1 else pages[1]
                 facts["page_start"] = facts["page_end"] = page
             if facts["volume"] is None and facts["ibid"]:
-                facts["volume"] = last_volume
+                facts["volume"] = volume_before(text, paren.start()) or last_volume
             q.facts.update({k: facts[k] for k in ("volume", "page_start", "page_end")})
             if share_index == -1:
                 q.facts["shares_with"] = nxt
@@ -367,6 +371,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                          and not in_any(quoted, s, e)), None) or next(
                 (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
                  and title_like(text, Quote([(s, e)]), work_spans)), None)
+        bare_ibid = paren is not None and cite is None and re.fullmatch(r"[Ii]bid\.?", paren.group("body"))
+        if bare_ibid and last_cited is not None:  # "(ibid)": the volume, page and work of the citation before
+            q.facts.update({k: last_cited.facts.get(k) for k in ("volume", "page_start", "page_end")})
+            work = work or last_cited.facts.get("work")
         if work is None and cite and cite.group("ibid"):
             work = last_work
         # ---- the speaker: the interruption, "(Lenin.)", the lead-in, the run of quotations it belongs to
@@ -376,10 +384,15 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             speaker = speaker or speaker_in(text, person_spans, e1, s2, [], history)
         if speaker is None and paren is not None and not cite:
             speaker = next((m for s, e, m in person_spans if paren.start() <= s < paren.end()), None)
+        if speaker is None and paren is None:
+            speaker, work = speaker_after(text, q, person_spans, work_spans, work)
         if speaker is None:
             speaker = speaker_in(text, person_spans, lead_lo, lead_hi, quoted, history)
         if speaker is None and previous is not None and previous.speaker and continues_run(text, previous, q):
             speaker = previous.speaker
+        if speaker is None and (cite or bare_ibid) and last_cited is not None and not any(
+                paren.start() <= s < paren.end() for s, e, m in person_spans):
+            speaker = last_cited.speaker  # "(See Vol. XXV, p. 173)": the edition the text has been citing
         if speaker is None:
             container = next((p for p in quotes[:i] if contains(p.facts["passage"], q.facts["passage"])), None)
             if container is not None:
@@ -391,9 +404,30 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             last_work = work
         if q.facts.get("volume") is not None:
             last_volume = q.facts["volume"]
+            last_cited = q
         previous = q
     for q in quotes:
         q.facts.pop("shares_with", None)
+
+
+def volume_before(text: str, at: int) -> int | None:
+    """The volume of the last citation before `at`, whether or not a quotation took it ("ibid." refers to it)."""
+    volumes = [m.group("vol") for m in CITATION.finditer(text, 0, at) if m.group("vol")]
+    return volume_number(volumes[-1]) if volumes else None
+
+
+def speaker_after(text: str, q: Quote, person_spans, work_spans, work: str | None) -> tuple[Mention | None, str | None]:
+    """The person an attribution after the closing quote names ('," says Marx in his letter', '"--Bob Avakian'),
+    and the work its clause names ('in a preface to the Communist Manifesto') when none is known yet."""
+    m = TRAILING.match(text, q.end + 1)
+    if m is None or m.end() - q.end > 12:
+        return None, work
+    speaker = next((p for s, e, p in person_spans if s == m.end()), None)
+    if speaker is not None and work is None:
+        clause_end = SENTENCE_END.search(text, m.end(), m.end() + 200)
+        hi = clause_end.start() if clause_end else m.end() + 200
+        work = next((w.key for s, e, w in work_spans if m.end() <= s and e <= hi), None)
+    return speaker, work
 
 
 def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:

@@ -32,3 +32,9 @@ def test_lower_case_l_among_capitals_is_an_ocr_i():
     # "(see Vol.\nXXIl, p. 315)" in the OCR'd edition: XXII, not XXIL
     [m] = CITATION.finditer("organisational tasks\" (see Vol.\nXXIl, p. 315).")
     assert parse_citation(m)["volume"] == 22
+
+
+def test_capital_p_and_a_quoted_title_before_the_volume():
+    assert cite("(see Vol. XXIII, P. 342)")["page_start"] == 342
+    got = cite("(\"The Trade Unions, the Present Situation and Trotsky's Mistakes\", LCW , vol. 32, p. 20)")
+    assert (got["volume"], got["page_start"]) == (32, 20)

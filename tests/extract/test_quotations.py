@@ -137,3 +137,41 @@ def test_a_short_unattributed_phrase_is_a_term_but_an_attributed_one_is_a_quotat
     found = extract_document(said, registry).of_kind("quotation")
     assert [q.attr("passage") for q in found] == ["all power to the Soviets!"]
     assert found[0].attr("speaker") == "vladimir-lenin"
+
+
+def test_bare_volume_citation_keeps_the_speaker_and_ibid_takes_the_volume_cited_before():
+    text = ('"The transition from capitalism to communism," says Lenin, "represents an entire historical epoch. '
+            'Until this epoch has terminated, the exploiters inevitably cherish the hope of restoration" (see Vol. '
+            'XXIII, p. 355).\n\nWherein lies the strength of the overthrown '
+            'bourgeoisie?\n\nFirstly, "in the strength of international capital, in the strength and durability '
+            'of the international connections of the bourgeoisie" (see Vol. XXV, p. 173).\n\n'
+            'Thirdly, "in the force of habit, in the strength of small production ... cautious organizational '
+            'work (see Vol. XXV, pp.173 and 189).\n\nThat is why Lenin says :\n\n"The dictatorship of the '
+            'proletariat is a most determined and most ruthless war waged by the new class," (ibid., pp. 173 '
+            'and 190).')
+    q = {x.attr("passage")[:20]: x for x in quotes_of(text)}
+    assert q["in the strength of i"].attr("speaker") == "vladimir-lenin"
+    assert q["The dictatorship of "].attr("volume") == 25
+
+
+def test_attribution_after_the_closing_quote_names_speaker_and_work():
+    text = ('"The working class cannot simply lay hold of the ready-made state machinery, and wield it for its '
+            'own purposes," say Marx and Engels in a preface to the Communist Manifesto. The task of the '
+            'proletarian revolution')
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("work")) == ("karl-marx", "manifesto-of-the-communist-party")
+
+
+def test_interruption_with_an_addressee_and_bare_ibid_runs():
+    text = ('"You will have to go through fifteen, twenty, fifty years of civil wars and international conflicts," '
+            'Marx said to the workers, "not only to change existing conditions, but also to change yourselves" '
+            '(see K. Marx and F. Engels, Works, Vol. VIII, p. 506).')
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("karl-marx", 8, 506)
+    text = ('"in all capitalist countries the proletariat is still so divided, so degraded" (ibid, p. 21) And then '
+            'Lenin goes on to make the infamous statement that, "The whole is like an arrangement of cogwheels", '
+            'and, "It cannot work without a number of `transmission belts\' running from the vanguard" (ibid)')
+    found = quotes_of(("(\"The Trade Unions, the Present Situation and Trotsky's Mistakes\", LCW , vol. 32, "
+                       "p. 20) ") + text)
+    assert [(x.attr("speaker"), x.attr("volume"), x.attr("page_start")) for x in found[1:]] == [
+        ("vladimir-lenin", 32, 21), ("vladimir-lenin", 32, 21)]
