@@ -1,4 +1,4 @@
-"""The `kgpub` command line: build, validate, serve, stats, extract."""
+"""The `kgpub` command line: build, validate, serve, publish, stats, extract."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,8 @@ EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g
 
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults < environment < the flags given on the command line."""
-    names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads")
+    names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads",
+             "store_graph")
     # `is`, not `in`: 0 == False, and --port 0 (a free port) must not fall back to the default
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None and getattr(args, n) is not False}
     return load_config(**given)
@@ -74,7 +75,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
             status = cmd_build(args)
             if status:
                 return status
-    return serve(config, data_files=[Path(p) for p in args.data or []])
+    return serve(config, data_files=[Path(p) for p in args.data or []], store_url=args.store)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from kgpub.builds import NoBuildError
+    from kgpub.publish import PublishError, Target, publish
+    config = config_from(args)
+    try:
+        target = Target.from_env(args.to, args.graph_store)
+        done = publish(config, target, say=(lambda _: None) if config.quiet else print)
+    except (PublishError, NoBuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"published build {done.build_id}: {done.triples} triples in <{done.graph}>")
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -192,7 +207,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", dest="max_rows", type=int, help="most result rows returned (default: 10000)")
     p.add_argument("--data", nargs="+", metavar="FILE",
                    help="serve these RDF files (TriG/N-Quads keep their named graphs) instead of a build")
+    p.add_argument("--store", metavar="URL", help="answer queries with this external SPARQL endpoint (e.g. "
+                   "Virtuoso's http://HOST:8890/sparql), reading the graph `kgpub publish` switched")
+    p.add_argument("--graph", dest="store_graph",
+                   help="the published graph to read with --store (default: <base IRI>graph)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("publish", help="load the current build into an external SPARQL store and switch to it",
+                       epilog="The user and password, if the store needs them, are read from KGPUB_STORE_USER "
+                       "and KGPUB_STORE_PASSWORD, never from the command line. " + EPILOG,
+                       description="Load the current, validated build into a named graph of its own through the "
+                       "SPARQL 1.1 Graph Store Protocol, check that every triple arrived, then switch the stable "
+                       "graph to it with one SPARQL Update, so readers see the old build or the new, never half.")
+    add_common(p)
+    p.add_argument("--to", required=True, metavar="URL", help="the store's SPARQL Update endpoint "
+                   "(Virtuoso: http://HOST:8890/sparql-auth)")
+    p.add_argument("--graph-store", dest="graph_store", metavar="URL", help="its Graph Store Protocol endpoint "
+                   "(default: sparql-graph-crud-auth beside --to, Virtuoso's)")
+    p.add_argument("--graph", dest="store_graph", help="the stable graph to switch (default: <base IRI>graph)")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("stats", help="triples, entities per class, mentions per document", epilog=EPILOG)
     add_common(p)

@@ -32,11 +32,17 @@ class Config:
     wikidata_min_interval: float = 1.0  # seconds between two live queries (Wikimedia asks for restraint)
     link_threshold: float = 0.85  # a candidate scoring below it is not proposed
     links_dir: Path = PROJECT_ROOT / "data" / "links"  # proposals.toml and the answer cache
+    store_graph: str = ""  # the stable graph `kgpub publish` switches and `serve --store` reads; "" = <base_iri>graph
     title: str = "Dictatorship of the Proletariat: a knowledge graph of texts and quotations"
     license: str = "https://creativecommons.org/licenses/by/4.0/"
     publisher: str = "kgpub"
     quiet: bool = False
     extra: dict = field(default_factory=dict)
+
+    @property
+    def published_graph(self) -> str:
+        """The stable named graph of the published dataset in an external SPARQL store."""
+        return self.store_graph or self.base_iri + "graph"
 
     def with_overrides(self, **values) -> Config:
         """A copy with the given fields replaced; None values leave a field as it is."""

@@ -13,11 +13,22 @@ from server.engine import QueryEngine
 from server.source import BuildSource, load_data_files
 
 
-def serve(config: Config, data_files: list[Path] | None = None) -> int:
-    """Serve the current build (or the given RDF files) until interrupted."""
+def remote_source(config: Config, local, local_store, store_url: str):
+    """The local build's pages and dumps, with queries sent to an external SPARQL store (`serve --store`)."""
+    from server.remote import RemoteEngine, RemoteSource, RemoteStore
+    named = tuple(g.value for g in local_store.named_graphs())  # `serve --data` TriG/N-Quads keep their graphs
+    store = RemoteStore(store_url, config.published_graph, named, config.query_timeout)
+    return RemoteSource(local, store), RemoteEngine(store, config.max_concurrent_queries, config.query_timeout)
+
+
+def serve(config: Config, data_files: list[Path] | None = None, store_url: str | None = None) -> int:
+    """Serve the current build (or the given RDF files) until interrupted; queries go to `store_url` if given."""
     source = load_data_files(data_files, config.base_iri) if data_files else BuildSource(config.build_dir)
-    source.get()
-    engine = QueryEngine(config.max_concurrent_queries, config.query_timeout)
+    _, local_store = source.get()
+    if store_url:
+        source, engine = remote_source(config, source, local_store, store_url)
+    else:
+        engine = QueryEngine(config.max_concurrent_queries, config.query_timeout)
     app = create_app(config, source, engine)
     # waitress only guards against huge bodies; the application enforces max_body_bytes with a 413 that says why
     server = create_server(app, host=config.host, port=config.port, threads=config.threads,
@@ -25,6 +36,8 @@ def serve(config: Config, data_files: list[Path] | None = None) -> int:
     port = server.effective_port
     print(f"Serving {config.title!r} at http://{config.host}:{port}/  (SPARQL endpoint: "
           f"http://{config.host}:{port}/sparql)", flush=True)
+    if store_url:
+        print(f"Queries are answered by the SPARQL store {store_url}, graph <{source.store.graph}>", flush=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -1,0 +1,175 @@
+"""Queries answered by an external SPARQL 1.1 store (e.g. Virtuoso) through SPARQLWrapper, behind the embedded seams.
+
+`RemoteStore.query` answers like `pyoxigraph.Store.query` (solutions, a boolean, or triples as pyoxigraph terms),
+so the page look-ups and `server.engine.execute` work on it unchanged; `RemoteEngine.run(Job) -> Outcome` takes
+the place of the worker-process pool, with the same limits and messages.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import socket
+import threading
+import time
+import urllib.error
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from server.engine import Job, Outcome, execute
+from server.guard import blank_strings
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+# Virtuoso answers an ASK as a one-row table of this variable (1 or 0) instead of a boolean
+VIRTUOSO_ASK = "__ASK_RETVAL"
+# Virtuoso marks an answer cut short by its `timeout` parameter ("anytime query") with this SQL state
+VIRTUOSO_TIMED_OUT = "S1TAT"
+DATASET_CLAUSE = re.compile(r"\bFROM\b", re.I)
+USER_AGENT = "kgpub (serve --store)"
+
+
+class StoreUnavailable(Exception):
+    """The store did not answer (refused, unreachable, or a server error not caused by the query)."""
+
+
+class StoreTimeout(Exception):
+    """The query ran past its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class RemoteStore:
+    """A SPARQL endpoint read as one dataset: `graph` is its default graph, `named` its named graphs."""
+
+    endpoint: str
+    graph: str
+    named: tuple[str, ...] = ()
+    timeout: float = 10.0
+
+    def with_timeout(self, seconds: float) -> RemoteStore:
+        return dataclasses.replace(self, timeout=seconds)
+
+    def query(self, text: str, default_graph: list | None = None, named_graphs: list | None = None,
+              use_default_graph_as_union: bool = False, base_iri: str | None = None):
+        """Like pyoxigraph's Store.query: QuerySolutions, QueryBoolean or a list of Triples.
+
+        Raises SyntaxError for a query the store rejects, StoreTimeout past the limit, StoreUnavailable."""
+        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(True)  # no format=/output= parameters: the Accept header alone says what we want
+        wrapper.setTimeout(self.timeout + 5)  # a backstop: the store is asked to stop at the limit itself
+        wrapper.setQuery(f"BASE <{base_iri}> {text}" if base_iri else text)  # same line: positions stay right
+        form = wrapper.queryType
+        wrapper.addCustomHttpHeader("Accept", N_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_JSON)
+        wrapper.addParameter("timeout", str(int(self.timeout * 1000)))  # Virtuoso's limit, in milliseconds
+        for name, graphs in self.dataset(text, default_graph, named_graphs, use_default_graph_as_union).items():
+            for graph in graphs:
+                wrapper.addParameter(name, graph)
+        body = self.send(wrapper)
+        try:
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return [ox.Triple(q.subject, q.predicate, q.object)
+                        for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+            return as_results(body, form == "ASK")
+        except (SyntaxError, ValueError) as err:  # not the client's query at fault: the answer is unreadable
+            raise StoreUnavailable(f"the SPARQL store's answer could not be read: {err}") from None
+
+    def dataset(self, text: str, default_graph, named_graphs, union: bool) -> dict[str, list[str]]:
+        """The protocol's dataset parameters: the client's, else the query's own FROM, else this store's graphs."""
+        if default_graph or named_graphs:
+            return {"default-graph-uri": [term_value(g) for g in default_graph or []],
+                    "named-graph-uri": [term_value(g) for g in named_graphs or []]}
+        if DATASET_CLAUSE.search(blank_strings(text)):
+            return {}
+        # named graphs are always listed: left open, the store would offer every graph it holds, its own too
+        named = list(self.named) or [self.graph]
+        return {"default-graph-uri": [self.graph, *named] if union else [self.graph], "named-graph-uri": named}
+
+    def send(self, wrapper: SPARQLWrapper) -> bytes:
+        try:
+            response = wrapper.query().response
+            body = response.read()
+        except QueryBadFormed as err:
+            raise SyntaxError(store_message(err)) from None
+        except (socket.timeout, TimeoutError) as err:
+            raise StoreTimeout(str(err)) from None
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, (socket.timeout, TimeoutError)):
+                raise StoreTimeout(str(err)) from None
+            raise StoreUnavailable(f"the SPARQL store at {self.endpoint} does not answer ({err.reason})") from None
+        except (SPARQLWrapperException, OSError) as err:
+            raise StoreUnavailable(f"the SPARQL store failed on this query: {store_message(err)}") from None
+        if response.headers.get("X-SQL-State") == VIRTUOSO_TIMED_OUT:
+            raise StoreTimeout(response.headers.get("X-SQL-Message", "timed out"))
+        return body
+
+
+def term_value(graph) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else str(graph)
+
+
+def store_message(err: Exception) -> str:
+    """The store's own first line of explanation, without SPARQLWrapper's preamble or the echoed query."""
+    text = str(err)
+    if "Response:" in text:
+        text = text.split("Response:", 1)[1].strip()
+        if text.startswith(("b'", 'b"')):
+            text = text[2:-1].encode("latin-1", "replace").decode("unicode_escape", "replace")
+    return text.strip().splitlines()[0] if text.strip() else type(err).__name__
+
+
+def as_results(body: bytes, ask: bool):
+    """SPARQL JSON results as pyoxigraph objects; Virtuoso's table-shaped ASK answer as a boolean."""
+    if ask:
+        data = json.loads(body)
+        if "boolean" not in data:
+            rows = data.get("results", {}).get("bindings", [])
+            value = bool(rows) and rows[0].get(VIRTUOSO_ASK, {}).get("value") not in (None, "0", "false")
+            body = json.dumps({"head": {}, "boolean": value}).encode()
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+
+class RemoteEngine:
+    """Runs /sparql jobs on the remote store: at most `workers` at once, each within `timeout` seconds."""
+
+    def __init__(self, store: RemoteStore, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0):
+        self.store = store
+        self.timeout = timeout
+        self.queue_wait = queue_wait
+        self.slots = threading.BoundedSemaphore(workers)
+
+    def run(self, job: Job, timeout: float | None = None) -> Outcome:
+        """Run one job; its outcome says the same as the embedded engine's would."""
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        if not self.slots.acquire(timeout=self.queue_wait):
+            return Outcome("busy", message="the server is running as many queries as it allows; retry shortly")
+        started = time.perf_counter()
+        try:
+            return execute(self.store.with_timeout(limit), job)
+        except StoreTimeout:
+            return Outcome("timeout", message=f"the query ran longer than the limit of {limit:g} s and was stopped",
+                           elapsed=time.perf_counter() - started)
+        except StoreUnavailable as err:
+            return Outcome("busy", message=str(err) + "; retry shortly")
+        except (ValueError, SyntaxError) as err:  # rows of an answer pyoxigraph cannot read back
+            return Outcome("error", message=f"the SPARQL store's answer could not be read: {err}")
+        finally:
+            self.slots.release()
+
+    def close(self) -> None:
+        """Nothing to stop: the store runs on its own."""
+
+
+class RemoteSource:
+    """The local build (manifest, dumps) paired with the remote store that answers its queries."""
+
+    def __init__(self, local, store: RemoteStore):
+        self.local = local
+        self.store = store
+
+    def get(self):
+        build, _ = self.local.get()
+        return build, self.store
