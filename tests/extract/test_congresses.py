@@ -113,8 +113,9 @@ def test_roman_numerals_and_possessive_organiser(registry):
 
 def test_month_named_conference_takes_the_year_of_the_nearest_same_month_date(registry):
     # the last year before it is 1917 ("October 1917"), but the text dates the April conference "April 1925"
-    text = (SOVIET + "the resolution of the Fourteenth Party\nConference (April 1925). One can only wonder why we took power in "
-            "October 1917 if we did not count\non completely building socialism. Zinoviev and Kamenev once tried to "
+    text = (SOVIET + "the resolution of the Fourteenth Party\nConference (April 1925). One can only wonder why we "
+            "took power in October 1917 if we did not count\non completely building socialism. "
+            "Zinoviev and Kamenev once tried to "
             "raise this argument at a meeting of the Central\nCommittee of the Party prior to the April Party "
             "Conference.27 But they received\na rebuff")
     *_, (surface, key, facts) = found(text, registry)
