@@ -144,6 +144,9 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
                         reopen.append(i)
                         continue
                 else:
+                    ends = next(b[0] for b in checks if not continues_across(text, b)) if checks else crossed[0][0]
+                    salvaged = unclosed(text, opened, reopen, min(ends, opened + MAX_CHARS), out)
+                    out.extend([salvaged] if salvaged else [])
                     opened, reopen = None, []
         if opened is None:
             if kind != "close":
@@ -154,7 +157,46 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
             continue
         out.append(Quote([(opened + 1, i)], list(reopen)))
         opened, reopen = None, []
+    if opened is not None:  # a mark still open at the end of the text
+        since = reopen[-1] if reopen else opened
+        ends = next((a for a, b in breaks if a > since and not continues_across(text, (a, b))), len(text))
+        salvaged = unclosed(text, opened, reopen, min(ends, opened + MAX_CHARS), out)
+        out.extend([salvaged] if salvaged else [])
     return out + single_quoted(text, raw, norm, out)
+
+
+# A citation closing a paragraph: '... the whole people' (see Vol. XXVI, p. 286).'
+CLOSING_CITATION = re.compile(r"\s*\(\s*(?:[Ss]ee|[Cc]f\.)\s[^()]{0,160}\)\s*[.;]?\s*$")
+
+
+def unclosed(text: str, opened: int, reopen: list[int], ends: int, earlier: list[Quote]) -> Quote | None:
+    """A quotation whose closing mark OCR lost, so that its paragraph ends with the mark still open: it ends
+    before the citation closing its paragraph ('... the whole people' (see Vol. XXVI, p. 286).'), or, when it opens
+    by repeating words of the quotation before it, where the repetition ends ('"Properly express what the people
+    are conscious of--this is ...')."""
+    segment = text[opened + 1:ends]
+    cite = CLOSING_CITATION.search(segment)
+    if cite and CITATION.search(segment, cite.start()):
+        end = opened + 1 + len(segment[:cite.start()].rstrip())
+        return Quote([(opened + 1, end)], [r for r in reopen if r < end])
+    if earlier and not reopen:
+        end = echoed_end(text, opened + 1, ends, passage_text(text, earlier[-1]))
+        if end is not None:
+            return Quote([(opened + 1, end)])
+    return None
+
+
+def echoed_end(text: str, start: int, limit: int, before: str) -> int | None:
+    """Where the words from `start` stop repeating the passage `before` (at least MIN_WORDS of them), or None."""
+    folded = " " + " ".join(fold_words(before)) + " "
+    end, said = None, []
+    for token in re.finditer(r"\w[\w'-]*\w|\w", text[start:limit]):
+        word = fold_words(token.group(0))
+        said += word
+        if " " + " ".join(said) + " " not in folded:
+            break
+        end = start + token.end()
+    return end if end is not None and len(said) > MIN_WORDS else None
 
 
 def single_quoted(text: str, raw: str, norm, doubles: list[Quote]) -> list[Quote]:
@@ -176,7 +218,7 @@ def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
     """Quotations whose parts are separated only by an attribution ('"...," says Lenin, "..."') become one."""
     out: list[Quote] = []
     for q in sorted(quotes, key=lambda q: q.start):
-        if out and not q.reopen:
+        if out:  # the second part may itself run over paragraphs ('," says Lenin, "is that ...\n\n"...')
             between = text[out[-1].end + 1:q.start - 1]
             if "\n\n" not in between and INTERRUPTION.match(between):
                 out[-1].parts.extend(q.parts)

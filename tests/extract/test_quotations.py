@@ -175,3 +175,43 @@ def test_interruption_with_an_addressee_and_bare_ibid_runs():
                        "p. 20) ") + text)
     assert [(x.attr("speaker"), x.attr("volume"), x.attr("page_start")) for x in found[1:]] == [
         ("vladimir-lenin", 32, 21), ("vladimir-lenin", 32, 21)]
+
+
+def test_ocr_lost_closing_mark_before_the_citation_ending_the_paragraph():
+    text = ("Arguing against confusing the dictatorship of the proletariat with \u201cpopular\u201d\n"
+            "government, Lenin says:\n\n"
+            "\u201cThe class which took political power into its hands did so knowing that it took\n"
+            "power alone. That is a part of the concept dictatorship of the proletariat. This\n"
+            "concept has meaning only when this one class knows that it alone is taking\n"
+            "political power in its hands, and does not deceive itself or others with talk about\n"
+            "\u2018popular\u2019 government, \u2018elected by all, sanctified by the whole people\u2019 (see Vol.\n"
+            "XXVI, p. 286).\n\nThis does not mean, however, that the power of one class needs no allies.\n")
+    [q] = quotes_of(text)
+    assert q.text.startswith("The class which took political power")
+    assert q.text.endswith("the whole people\u2019")
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 26, 286)
+
+
+def test_ocr_lost_closing_mark_of_words_echoing_the_quotation_before():
+    text = ("Lenin says: \u201cWe can administer only when we properly express what\n"
+            "the people are conscious of. Unless we do this the whole\n"
+            "machine will collapse\u201d (see Vol. XXVII, p. 256).\n\n"
+            "\u201cProperly express what the people are conscious of\u2014this is precisely the\n"
+            "necessary condition that ensures for the Party the honourable role.\n\nVI. THE QUESTION\n")
+    found = quotes_of(text)
+    assert [q.attr("passage") for q in found][1] == "Properly express what the people are conscious of"
+    assert found[1].attr("speaker") == "vladimir-lenin"
+
+
+def test_interruption_before_a_part_running_over_paragraphs_is_one_quotation_with_its_citation():
+    text = ("Here are some of Lenin\u2019s main theses on this subject:\n\n"
+            "\u201cOne of the fundamental differences between bourgeois revolution and socialist\n"
+            "revolution,\u201d says Lenin, \u201cis that for the bourgeois revolution, which arises out of\n"
+            "feudalism, the new economic organisations are gradually created in the womb of\n"
+            "the old order.\n\n"
+            "\u201cThe socialist revolution is in an altogether different position\u201d (see Vol.\n"
+            "XXIl, p. 315).\n")
+    [q] = quotes_of(text)
+    assert q.attr("passage").startswith("One of the fundamental differences")
+    assert q.attr("passage").endswith("an altogether different position")
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 22, 315)
