@@ -263,16 +263,22 @@ def free_port() -> int:
 
 
 def start_server(build_dir: Path, timeout: float) -> tuple[subprocess.Popen, str]:
-    """`kgpub serve` over a build folder on a free loopback port, with the given query time limit."""
+    """`kgpub serve` over a build folder on a free loopback port, with the given query time limit. Its output
+    goes to a file beside the build: a pipe nobody reads would fill up and stop the server."""
     env = {**os.environ, "KGPUB_QUERY_TIMEOUT": str(timeout)}
-    process = subprocess.Popen([sys.executable, "-m", "kgpub.cli", "serve", "--build-dir", str(build_dir),
-                                "--host", "127.0.0.1", "--port", str(free_port())], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in process.stdout:
-        m = re.search(r"at (http://[\d.]+:\d+/)", line)
+    log = build_dir.parent / (build_dir.name + ".log")
+    with open(log, "w") as handle:
+        process = subprocess.Popen([sys.executable, "-m", "kgpub.cli", "serve", "--build-dir", str(build_dir),
+                                    "--host", "127.0.0.1", "--port", str(free_port())], cwd=ROOT, env=env,
+                                   stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        m = re.search(r"at (http://[\d.]+:\d+/)", log.read_text(errors="replace"))
         if m:
             return process, m.group(1)
-    raise RuntimeError("the server did not start")
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start:\n" + log.read_text(errors="replace"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if process is not None:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
     for phase in phases:
         print(phase.summary())
         for sample in phase.errors()[:5]:
