@@ -1,8 +1,10 @@
 """Publishing a finished build to an external SPARQL 1.1 store: load a graph per build, then switch the stable graph.
 
-The build's N-Triples go into a named graph of their own through the SPARQL 1.1 Graph Store HTTP Protocol; only
-when the store holds all of them does one SPARQL Update (`COPY`) put them under the stable graph name, so a reader
-of that graph sees the old build or the new one, never a half-loaded graph. Credentials come from the
+The build's N-Triples go into a named graph of their own, <G/BUILD_ID>, through the SPARQL 1.1 Graph Store HTTP
+Protocol. Only when the store holds all of them does the stable name <G> switch to it: the one triple
+`<G> dcterms:hasVersion <G/BUILD_ID>` in graph <G> names the graph in service. Copying the triples under <G> instead
+would not do: Virtuoso's readers see a `COPY` half done. The switch inserts the new pointer before deleting the
+old, so a reader sees one or two pointers, never none, and takes the newest. Credentials come from the
 environment (KGPUB_STORE_USER, KGPUB_STORE_PASSWORD) and are never printed.
 """
 from __future__ import annotations
@@ -20,6 +22,9 @@ from typing import Callable, Iterator
 
 from kgpub.builds import Build, current_build
 from kgpub.config import Config
+from ontology.vocab import DCTERMS
+
+HAS_VERSION = str(DCTERMS.hasVersion)  # <G> dcterms:hasVersion <G/BUILD_ID>: the build graph in service
 
 USER_ENV, PASSWORD_ENV = "KGPUB_STORE_USER", "KGPUB_STORE_PASSWORD"
 CHUNK_LINES = 200_000  # one Graph Store request per this many triples keeps each request's memory bounded
@@ -77,10 +82,30 @@ class StoreClient:
             handlers = [urllib.request.HTTPDigestAuthHandler(passwords),
                         urllib.request.HTTPBasicAuthHandler(passwords)]
         self.opener = urllib.request.build_opener(*handlers)
+        self.digest = urllib.request.HTTPDigestAuthHandler(passwords) if target.user is not None else None
+        self.challenge: dict | None = None
+
+    def learn_challenge(self, url: str) -> None:
+        """Ask once without a body for the store's Digest challenge, so that uploads carry their credentials from
+        the first byte: Virtuoso closes an upload without them before reading it, and the retry never comes."""
+        if self.digest is None:
+            return
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=30).close()
+        except urllib.error.HTTPError as err:
+            scheme, _, params = (err.headers.get("WWW-Authenticate") or "").partition(" ")
+            if err.code == 401 and scheme.lower() == "digest":
+                self.challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        except (urllib.error.URLError, OSError):
+            pass  # the request that follows says the store does not answer
 
     def send(self, url: str, method: str, body: bytes, content_type: str, accept: str = "*/*") -> bytes:
         request = urllib.request.Request(url, data=body, method=method,
                                          headers={"Content-Type": content_type, "Accept": accept})
+        if self.challenge is not None:
+            answer = self.digest.get_authorization(request, self.challenge)
+            if answer:
+                request.add_unredirected_header("Authorization", "Digest " + answer)
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
                 return response.read()
@@ -88,12 +113,12 @@ class StoreClient:
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
             hint = (f"; check {USER_ENV} / {PASSWORD_ENV} and that this user may update the store"
                     if err.code in (401, 403) or "permission" in " ".join(detail[:1]).lower() else "")
-            raise PublishError(f"{method} {url}: {err.code} {err.reason}: {detail[0] if detail else ''}{hint}") \
-                from None
+            said = f": {detail[0]}" if detail else ""
+            raise PublishError(f"{method} {url}: {err.code} {err.reason}{said}{hint}") from None
         except (urllib.error.URLError, OSError) as err:
             reason = getattr(err, "reason", err)
             hint = (f"; if it needs a user, set {USER_ENV} and {PASSWORD_ENV}" if self.target.user is None
-                    else "; is it running?")
+                    else f"; is it running, and are {USER_ENV} / {PASSWORD_ENV} right?")
             raise PublishError(f"the store at {url} does not answer ({reason}){hint}") from None
 
     def graph_put(self, graph: str, ntriples: bytes, replace: bool) -> None:
@@ -157,6 +182,8 @@ def publish(config: Config, target: Target, say: Callable[[str], None] = print) 
     graph = config.published_graph
     build_graph = f"{graph}/{build.build_id}"
     expected = int(build.manifest["triples"])
+    client.learn_challenge(target.graph_store_url)
+    client.select("SELECT * WHERE { } LIMIT 1")  # credentials checked before any large upload
     started = time.perf_counter()
     for i, piece in enumerate(chunks(ntriples_of(build))):
         client.graph_put(build_graph, piece, replace=i == 0)
@@ -167,20 +194,31 @@ def publish(config: Config, target: Target, say: Callable[[str], None] = print) 
         raise PublishError(f"the store holds {loaded} of the build's {expected} triples after loading; the "
                            f"load was dropped and <{graph}> is unchanged")
     say(f"loaded {loaded} triples into <{build_graph}> ({load_seconds:.2f}s)")
-    client.update(f"COPY <{build_graph}> TO <{graph}>")  # the switch: one request, one transaction
-    if client.count(graph) != expected:
-        raise PublishError(f"<{graph}> does not hold the {expected} triples of build {build.build_id} after the "
-                           "switch; run `kgpub publish` again")
+    switch(client, graph, build_graph)
     say(f"switched <{graph}> to build {build.build_id}")
-    dropped = drop_old(client, graph, build.build_id, config.keep_builds)
+    dropped = drop_old(client, graph, build_graph, config.keep_builds)
     return Published(build.build_id, graph, build_graph, loaded, load_seconds, tuple(dropped))
 
 
-def drop_old(client: StoreClient, graph: str, build_id: str, keep: int) -> list[str]:
-    """Drop the per-build graphs beyond the newest `keep` (the one just published is always kept)."""
+def switch(client: StoreClient, graph: str, build_graph: str) -> None:
+    """Point the stable name at the build graph: the new pointer first, then the others go."""
+    client.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{HAS_VERSION}> <{build_graph}> }} }} ;\n"
+                  f"DELETE {{ GRAPH <{graph}> {{ <{graph}> <{HAS_VERSION}> ?old }} }} "
+                  f"WHERE {{ GRAPH <{graph}> {{ <{graph}> <{HAS_VERSION}> ?old FILTER (?old != <{build_graph}>) }} }}")
+    if current_version(client, graph) != build_graph:
+        raise PublishError(f"<{graph}> does not name <{build_graph}> after the switch; run `kgpub publish` again")
+
+
+def current_version(client: StoreClient, graph: str) -> str | None:
+    rows = client.select(f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> <{HAS_VERSION}> ?v }} }}")
+    return max((r["v"] for r in rows), default=None)
+
+
+def drop_old(client: StoreClient, graph: str, build_graph: str, keep: int) -> list[str]:
+    """Drop the per-build graphs beyond the newest `keep` (the one in service is always kept)."""
     builds = [g for g in client.graphs_under(graph + "/") if "/" not in g[len(graph) + 1:]]
     newest = sorted(builds, key=lambda g: g.rsplit("/", 1)[-1], reverse=True)[:max(keep, 1)]
-    old = [g for g in builds if g not in newest and not g.endswith("/" + build_id)]
+    old = [g for g in builds if g not in newest and g != build_graph]
     for g in old:
         client.update(f"DROP SILENT GRAPH <{g}>")
     return old

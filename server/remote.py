@@ -19,6 +19,9 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from flask import g, has_request_context
+
+from ontology.vocab import DCTERMS
 from server.engine import Job, Outcome, execute
 from server.guard import blank_strings
 
@@ -30,6 +33,7 @@ VIRTUOSO_ASK = "__ASK_RETVAL"
 VIRTUOSO_TIMED_OUT = "S1TAT"
 DATASET_CLAUSE = re.compile(r"\bFROM\b", re.I)
 USER_AGENT = "kgpub (serve --store)"
+HAS_VERSION = str(DCTERMS.hasVersion)  # `kgpub publish` points the stable graph at the build graph in service
 
 
 class StoreUnavailable(Exception):
@@ -51,6 +55,14 @@ class RemoteStore:
 
     def with_timeout(self, seconds: float) -> RemoteStore:
         return dataclasses.replace(self, timeout=seconds)
+
+    def in_service(self) -> RemoteStore:
+        """This store reading the build graph the stable graph points to; the stable graph itself if none."""
+        rows = self.query(f"SELECT ?v WHERE {{ GRAPH <{self.graph}> {{ <{self.graph}> <{HAS_VERSION}> ?v }} }}",
+                          named_graphs=[ox.NamedNode(self.graph)])
+        # two pointers only for the moment of a switch: the newest build wins
+        versions = [row["v"].value for row in rows if isinstance(row["v"], ox.NamedNode)]
+        return dataclasses.replace(self, graph=max(versions)) if versions else self
 
     def query(self, text: str, default_graph: list | None = None, named_graphs: list | None = None,
               use_default_graph_as_union: bool = False, base_iri: str | None = None):
@@ -135,8 +147,8 @@ def as_results(body: bytes, ask: bool):
 class RemoteEngine:
     """Runs /sparql jobs on the remote store: at most `workers` at once, each within `timeout` seconds."""
 
-    def __init__(self, store: RemoteStore, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0):
-        self.store = store
+    def __init__(self, source: RemoteSource, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0):
+        self.source = source
         self.timeout = timeout
         self.queue_wait = queue_wait
         self.slots = threading.BoundedSemaphore(workers)
@@ -148,7 +160,8 @@ class RemoteEngine:
             return Outcome("busy", message="the server is running as many queries as it allows; retry shortly")
         started = time.perf_counter()
         try:
-            return execute(self.store.with_timeout(limit), job)
+            _, store = self.source.get()  # the graph pinned for this request
+            return execute(store.with_timeout(limit), job)
         except StoreTimeout:
             return Outcome("timeout", message=f"the query ran longer than the limit of {limit:g} s and was stopped",
                            elapsed=time.perf_counter() - started)
@@ -164,12 +177,35 @@ class RemoteEngine:
 
 
 class RemoteSource:
-    """The local build (manifest, dumps) paired with the remote store that answers its queries."""
+    """The local build (manifest, dumps) paired with the remote store, reading the build graph in service.
 
-    def __init__(self, local, store: RemoteStore):
+    Which graph is in service is asked at most once every `refresh` seconds, and pinned for the whole of one
+    request, so that no page mixes two builds."""
+
+    def __init__(self, local, store: RemoteStore, refresh: float = 1.0):
         self.local = local
         self.store = store
+        self.refresh = refresh
+        self.lock = threading.Lock()
+        self._pinned: tuple[float, RemoteStore] | None = None
 
-    def get(self):
+    def get(self) -> tuple:
         build, _ = self.local.get()
-        return build, self.store
+        if not has_request_context():
+            return build, self.current()
+        if "kgpub_remote" not in g:
+            g.kgpub_remote = self.current()
+        return build, g.kgpub_remote
+
+    def current(self) -> RemoteStore:
+        pinned = self._pinned
+        if pinned is not None and time.monotonic() - pinned[0] < self.refresh:
+            return pinned[1]
+        with self.lock:
+            try:
+                store = self.store.in_service()
+            except (StoreUnavailable, StoreTimeout, SyntaxError):
+                # the queries themselves will say the store does not answer; until then keep the last graph
+                return pinned[1] if pinned else self.store
+            self._pinned = (time.monotonic(), store)
+            return store

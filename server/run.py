@@ -17,8 +17,8 @@ def remote_source(config: Config, local, local_store, store_url: str):
     """The local build's pages and dumps, with queries sent to an external SPARQL store (`serve --store`)."""
     from server.remote import RemoteEngine, RemoteSource, RemoteStore
     named = tuple(g.value for g in local_store.named_graphs())  # `serve --data` TriG/N-Quads keep their graphs
-    store = RemoteStore(store_url, config.published_graph, named, config.query_timeout)
-    return RemoteSource(local, store), RemoteEngine(store, config.max_concurrent_queries, config.query_timeout)
+    remote = RemoteSource(local, RemoteStore(store_url, config.published_graph, named, config.query_timeout))
+    return remote, RemoteEngine(remote, config.max_concurrent_queries, config.query_timeout)
 
 
 def serve(config: Config, data_files: list[Path] | None = None, store_url: str | None = None) -> int:

@@ -96,3 +96,7 @@ def start_server():
     yield start
     for proc in started:
         proc.stop()
+
+
+# A real Virtuoso and a server answering from it, shared by tests/virtuoso/ and the end-to-end tests.
+from tests.virtuoso.virtuoso_kit import published, virtuoso, virtuoso_server  # noqa: E402, F401
