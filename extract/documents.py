@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.dates import find_dates
 from extract.model import Mention
@@ -10,6 +10,8 @@ from extract.structure import boilerplate_spans, header_fields
 
 TOP = 1500  # a byline stands near the top of a text
 BYLINE = re.compile(r"^[ \t]*(?:by|By|BY)[ \t]+(?P<name>[^\n]{3,60}?)[ \t]*$", re.M)
+# A README row describing a text by the row above it: "The same work, whole (chapters I to VII), ...".
+SAME_AS_ABOVE = re.compile(r"^\s*(?:The|the)\s+same\s+(?:work|text|book|pamphlet|article|speech)\b")
 NAME_LINE = re.compile(r"^[ \t]*(?P<name>[A-Z][^\n\d]{2,40}?)(?:,?[ \t]+(?P<year>1[5-9]\d\d|20\d\d))?[ \t]*$", re.M)
 
 
@@ -79,7 +81,12 @@ def document_records(corpus: list, registry, descriptions: dict[str, str]
     """(record, README description) of every document of a corpus (DocumentMentions), by document id."""
     names = {n: r.id for r in registry.of_kind("person") for n in r.all_names}
     out = {}
+    previous: DocumentRecord | None = None
     for dm in corpus:
         description = descriptions.get(dm.doc.doc_id)
-        out[dm.doc.doc_id] = (document_record(dm.doc.text, dm.of_kind("person"), description, names), description)
+        record = document_record(dm.doc.text, dm.of_kind("person"), description, names)
+        if record.author is None and previous is not None and description and SAME_AS_ABOVE.match(description):
+            record = replace(record, author=previous.author)  # "The same work, whole, from ...": the row above's
+        out[dm.doc.doc_id] = (record, description)
+        previous = record
     return out

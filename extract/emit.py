@@ -11,7 +11,7 @@ from extract.dates import precision
 from extract.documents import DocumentRecord
 from extract.model import Entity, Mention
 from extract.pipeline import DocumentMentions
-from extract.resolve import ResolvedCorpus
+from extract.resolve import ResolvedCorpus, attribute_own_words
 from extract.structure import sentence_around
 from ontology.vocab import BIBO, DCTERMS, KG, OA, OWL, RDF, RDFS, SCHEMA, TIME, WD, XSD
 
@@ -218,6 +218,7 @@ def document_triples(minter: Minter, corpus: ResolvedCorpus, dm: DocumentMention
 def corpus_triples(minter: Minter, corpus: ResolvedCorpus,
                    records: dict[str, tuple[DocumentRecord, str | None]]) -> Iterator[Triple]:
     """Every triple of the graph: entities, dates, documents and annotations."""
+    attribute_own_words(corpus, {doc_id: record.author for doc_id, (record, _) in records.items()})
     for entity in sorted(corpus.entities.values(), key=lambda e: (e.kind, e.key)):
         yield from entity_triples(minter, entity, corpus)
     values = sorted({m.key for dm in corpus.documents for m in dm.of_kind("date")})

@@ -362,7 +362,7 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
         out.append(mention("quotation", raw_start, raw_end, doc.text[raw_start:raw_end], quotation_key(f["passage"]),
                            "quotation:quoted", passage=f["passage"], speaker=q.speaker.key if q.speaker else None,
                            volume=f.get("volume"), page_start=f.get("page_start"), page_end=f.get("page_end"),
-                           work=f.get("work")))
+                           work=f.get("work"), own=f.get("own")))
     return out
 
 
@@ -408,11 +408,19 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if work is None and paren is not None:
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
+        own = bool(OWN_WORDS.search(text[lead_lo:lead_hi]))
         if work is None:
             work = next((m.key for s, e, m in reversed(work_spans) if lead_lo <= s and e <= lead_hi
                          and not in_any(quoted, s, e)), None) or next(
                 (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
                  and title_like(text, Quote([(s, e)]), work_spans)), None)
+        if work is None and REFERS_BACK.search(text[lead_lo:lead_hi]):
+            named = work_named_before(text, lead_lo, work_spans, quoted)
+            if named is not None:
+                work = named[1].key
+                own = own or bool(OWN_WORK_BEFORE.search(text[max(0, named[0] - 30):named[0]]))
+        if own:
+            q.facts["own"] = True
         bare_ibid = paren is not None and cite is None and re.fullmatch(r"[Ii]bid\.?", paren.group("body"))
         if bare_ibid and last_cited is not None:  # "(ibid)": the volume, page and work of the citation before
             q.facts.update({k: last_cited.facts.get(k) for k in ("volume", "page_start", "page_end")})
@@ -428,7 +436,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             speaker = next((m for s, e, m in person_spans if paren.start() <= s < paren.end()), None)
         if speaker is None and paren is None:
             speaker, work = speaker_after(text, q, person_spans, work_spans, work)
-        if speaker is None:
+        if speaker is None and not own:
             speaker = speaker_in(text, person_spans, lead_lo, lead_hi, quoted, history)
         if speaker is None and previous is not None and previous.speaker and continues_run(text, previous, q):
             speaker = previous.speaker
@@ -450,6 +458,26 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         previous = q
     for q in quotes:
         q.facts.pop("shares_with", None)
+
+
+# A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",
+# "Here is what is stated in that pamphlet:", "the pamphlet states:".
+REFERS_BACK = re.compile(
+    r"\b(?:this|that|the|these|same)\s+(?:pamphlet|book|article|work|speech|report|resolution|letter|document|"
+    r"theses|thesis|passage|formulation)\b|\b(?:[Tt]here|[Ii]t|[Ii]n it|[Tt]herein)\s+(?:it\s+)?(?:is|was)\s+"
+    r"(?:stated|said|written|declared)\b|\b(?:[Ii]t|[Tt]here)\s+(?:runs|reads|says|states|stated)\b")
+# The writer quoting himself: "in my pamphlet X", "I said", "I wrote" (OCR's "|" for I is repaired before).
+OWN_WORDS = re.compile(r"\b[Mm]y\s+(?:pamphlet|book|article|report|speech|letter|theses|thesis|work|formulation)s?\b"
+                       r"|\bI\s+(?:said|wrote|stated|declared|argued|put it)\b")
+OWN_WORK_BEFORE = re.compile(r"\b[Mm]y\s+(?:pamphlet|book|article|report|speech|letter|theses|thesis|work)s?\s*$")
+# How far back a lead-in's "that pamphlet" may reach for the work it means.
+REFERS_BACK_REACH = 1500
+
+
+def work_named_before(text: str, at: int, work_spans, quoted) -> tuple[int, Mention] | None:
+    """The last work named outside quotations in the REFERS_BACK_REACH characters before `at`, and where."""
+    named = [(s, m) for s, e, m in work_spans if at - REFERS_BACK_REACH <= s and e <= at and not in_any(quoted, s, e)]
+    return max(named, key=lambda x: x[0]) if named else None
 
 
 def volume_before(text: str, at: int) -> int | None:
@@ -478,7 +506,7 @@ def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
     para = paragraph_start(text, q.start)
     floor = max([para] + [p.end + 1 for p in earlier if para <= p.end < q.start])
     lo = sentence_start(text, q.start - 1, floor)
-    if strip_marks(text[lo:q.start - 1]).strip(" \t\n\"'") or para < floor:
+    if LIST_MARK.sub("", strip_marks(text[lo:q.start - 1])).strip(" \t\n\"'") or para < floor:
         return lo, q.start - 1
     prev_end = text.rfind("\n\n", 0, para)
     prev_end = para if prev_end < 0 else prev_end
@@ -487,8 +515,15 @@ def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
     tail = strip_marks(text[:region_end].rstrip())
     if tail.endswith(":"):
         start = sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1))
+        before = len(text[:start].rstrip())
+        if len(text[start:region_end].split()) < 3 and before:  # a bare "Listen:": the sentence before says who
+            start = sentence_start(text, before - 1, paragraph_start(text, before))
         return start, region_end
     return q.start - 1, q.start - 1
+
+
+# A list item's number before a quotation that opens it: '1) "The peasantry ...'.
+LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
 
 
 def continues_run(text: str, previous: Quote, q: Quote) -> bool:

@@ -230,6 +230,20 @@ def resolve_quotations(corpus: list[DocumentMentions], entities: dict[tuple[str,
         doc.mentions = renamed
 
 
+def attribute_own_words(corpus: ResolvedCorpus, authors: dict[str, str | None]) -> None:
+    """A writer quoting himself ("in my pamphlet X it is stated:", "I said") speaks in his own words: a quotation
+    with no speaker, marked so by its lead-in, is the words of the author of the document quoting it. Authors come
+    from the documents' bibliographic records (extract/documents.py), known only after extraction."""
+    for dm in corpus.documents:
+        author = authors.get(dm.doc.doc_id)
+        if not author or corpus.entity("person", author) is None:
+            continue
+        for m in dm.of_kind("quotation"):
+            entity = corpus.entity("quotation", m.key)
+            if m.attr("own") and entity is not None and entity.facts.get("speaker") is None:
+                entity.facts["speaker"] = author
+
+
 def resolve(corpus: list[DocumentMentions], registry: Registry) -> ResolvedCorpus:
     """All documents' mentions -> entities keyed by (kind, key)."""
     entities: dict[tuple[str, str], Entity] = {}

@@ -215,3 +215,56 @@ def test_interruption_before_a_part_running_over_paragraphs_is_one_quotation_wit
     assert q.attr("passage").startswith("One of the fundamental differences")
     assert q.attr("passage").endswith("an altogether different position")
     assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 22, 315)
+
+
+def test_lead_in_pointing_back_to_the_pamphlet_named_before_gives_its_work():
+    text = ("In the pamphlet The Foundations of Leninism, the \u201ctheory of permanent\n"
+            "revolution\u201d is appraised as a \u201ctheory\u201d which under-estimates the role of the\n"
+            "peasantry. There it is stated:\n\n"
+            "\u201cConsequently, Lenin fought the adherents of \u2018permanent\u2019 revolution, not over\n"
+            "the question of uninterruptedness.\u201d\n")
+    q = quotes_of(text)[-1]
+    assert q.attr("passage").startswith("Consequently, Lenin fought")
+    assert q.attr("work") == "the-foundations-of-leninism" and q.attr("speaker") is None
+
+
+def test_my_pamphlet_marks_the_writer_quoting_himself_not_the_person_named_in_the_lead_in():
+    text = ("| believe that Kamenev here has in view, primarily, a passage in my pamphlet\n"
+            "The October Revolution and the Tactics of the Russian Communists, where it is\nstated:\n\n"
+            "\u201cThe dictatorship of the proletariat is not simply a governmental top stratum\n"
+            "skilfully selected by the careful hand of an experienced strategist.\u201d\n")
+    [q] = quotes_of(text)
+    assert q.attr("own") is True and q.attr("speaker") is None
+    assert "october-revolution" in q.attr("work")
+
+
+def test_bare_listen_lead_in_takes_the_speaker_from_the_question_before():
+    text = ("Where does Zinoviev stand as regards the question of the victory of socialism in\none country?\n\n"
+            "Listen:\n\n"
+            "\u201cBy the final victory of socialism is meant, at least: 1) the abolition of classes,\n"
+            "and therefore 2) the abolition of the dictatorship of one class.\u201d\n")
+    [q] = quotes_of(text)
+    assert q.attr("speaker") == "grigory-zinoviev"
+
+
+def test_self_quotation_speaks_for_the_author_of_a_text_described_as_the_same_work_as_the_row_above():
+    from extract.documents import document_records
+    from extract.pipeline import DocumentMentions
+    from extract.resolve import attribute_own_words, resolve
+
+    own = ("That is why, in my pamphlet The October Revolution and the Tactics of the\nRussian Communists, "
+           "I broadened this characterisation. Here is what is stated in that\npamphlet:\n\n"
+           "\u201cHitherto only one aspect of the theory of permanent revolution has usually\nbeen noted.\u201d\n")
+    corpus = []
+    for doc_id, text in (("a", "Concerning Questions of Leninism\nby J. V. Stalin\n"), ("b", own)):
+        doc = Document(doc_id, text)
+        excluded = excluded_spans(doc)
+        persons = extract_persons(doc, REGISTRY, excluded)
+        works = extract_works(doc, REGISTRY, excluded, persons)
+        corpus.append(DocumentMentions(doc, persons + works + extract_quotations(doc, persons, works, excluded)))
+    resolved = resolve(corpus, REGISTRY)
+    records = document_records(corpus, REGISTRY, {"a": "J. V. Stalin, Concerning Questions of Leninism",
+                                                  "b": "The same work, whole, from an OCR'd printed edition"})
+    attribute_own_words(resolved, {d: r.author for d, (r, _) in records.items()})
+    [q] = corpus[1].of_kind("quotation")
+    assert resolved.entity("quotation", q.key).facts["speaker"] == "joseph-stalin"
