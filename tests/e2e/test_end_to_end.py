@@ -22,6 +22,12 @@ DCT = Namespace("http://purl.org/dc/terms/")
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def server(request, server):
+    """Each test against the embedded store's server and against `serve --store` over Virtuoso."""
+    return server if request.param == "embedded" else request.getfixturevalue("virtuoso_server")
+
+
 def test_curl_counts_every_triple_of_the_build(server, built):
     _, result = built
     out = subprocess.run(["curl", "-sS", "-G", server + "sparql", "--data-urlencode", f"query={COUNT_ALL}",

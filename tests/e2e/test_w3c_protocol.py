@@ -93,16 +93,31 @@ def read_manifest() -> list[ProtocolTest]:
 TESTS = read_manifest() if MANIFEST.exists() else []
 
 
-@pytest.fixture(scope="module")
-def endpoint(start_server, tmp_path_factory) -> str:
-    """A server over the suite's three datasets, each in its named graph."""
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def endpoint(request, start_server, tmp_path_factory) -> str:
+    """A server over the suite's three datasets, each in its named graph: the embedded store's, or Virtuoso's
+    (the graphs loaded into it by the Graph Store Protocol, `serve --data FILE --store URL`)."""
     quads = []
     for n in (1, 2, 3):
         for triple in ox.parse(path=str(SUITE / f"data{n}.nt"), format=ox.RdfFormat.N_TRIPLES):
             quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(DATA_GRAPH.format(n))))
     path = tmp_path_factory.mktemp("w3c-protocol") / "protocol.nq"
     ox.serialize(quads, str(path), format=ox.RdfFormat.N_QUADS)
-    return start_server(["--data", str(path)]) + "sparql"
+    if request.param == "embedded":
+        return start_server(["--data", str(path)]) + "sparql"
+    from kgpub.publish import StoreClient, Target
+    virtuoso = request.getfixturevalue("virtuoso")
+    client = StoreClient(Target(virtuoso.update, virtuoso.graph_store, *virtuoso.env.values()))
+    client.learn_challenge(virtuoso.graph_store)
+    for n in (1, 2, 3):
+        client.graph_put(DATA_GRAPH.format(n), (SUITE / f"data{n}.nt").read_bytes(), replace=True)
+    return start_server(["--data", str(path), "--store", virtuoso.sparql, "--graph", VIRTUOSO_DEFAULT_GRAPH]) + "sparql"
+
+
+# Where Virtuoso, behind `serve --store`, answers otherwise than the suite expects (none are hidden: each is run
+# and must still fail, so a fixed deviation is noticed).
+VIRTUOSO_DEFAULT_GRAPH = "http://example.org/w3c-protocol/default"
+VIRTUOSO_DEVIATIONS: dict[str, str] = {}
 
 
 def send(endpoint: str, req: Request) -> requests.Response:
@@ -144,7 +159,9 @@ def refused_update(req: Request, response: requests.Response) -> None:
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
-def test_protocol(endpoint: str, test: ProtocolTest) -> None:
+def test_protocol(request, endpoint: str, test: ProtocolTest) -> None:
+    if "virtuoso" in request.node.callspec.id and test.name in VIRTUOSO_DEVIATIONS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DEVIATIONS[test.name], strict=True))
     if test.is_update:
         first = test.requests[0]
         refused_update(first, send(endpoint, first))
