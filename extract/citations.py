@@ -14,8 +14,9 @@ CITATION = re.compile(
     rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:[^()\n]{{0,130}}?(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*)"
     rf"{PAGES}[^)]{{0,40}}\)")
 # A parenthesis right after a quotation: a citation, a speaker "(Lenin.)", a work "(See The Foundations of Leninism.)".
-# It may run over one line break ("(see Vol.\nXXVI, p. 286)"), not over a blank line.
-PAREN = re.compile(r"\(\s*(?P<body>(?:[^()\n]|\n(?![ \t]*\n)){1,160}?)\s*\)")
+# It may run over one line break ("(see Vol.\nXXVI, p. 286)"), not over a blank line, and hold a short parenthesis
+# of its own ("(see Resolution on the Report of the Central Committee of the C.P.S.U.(B.))").
+PAREN = re.compile(r"\(\s*(?P<body>(?:[^()\n]|\n(?![ \t]*\n)|\([^()\n]{1,6}\)){1,160}?)\s*\)")
 FOOTNOTE_MARK = re.compile(r"\[(?P<mark>\d{1,3}|\*{1,3}|[^\]\s\w]{1})\]")
 # What a footnote body looks like after its mark: "Ibid.", a quoted title (perhaps after "Tenth Congress ..., 1921."),
 # "See ...", or an editor's or transcriber's note in brackets. The body runs to the end of its line.

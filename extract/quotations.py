@@ -353,6 +353,10 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
         q.facts["passage"] = body
         quotes.append(q)
     attribute(text, quotes, person_spans, work_spans, notes, all_quoted)
+    own_works = {m.key for s, e, m in work_spans if OWN_WORK_BEFORE.search(text[max(0, s - 30):s])}
+    for q in quotes:  # the writer calls a work "my pamphlet" once: every passage of it he quotes is his own
+        if q.speaker is None and q.facts.get("work") in own_works:
+            q.facts["own"] = True
     quotes = [q for q in quotes if len(q.facts["passage"].split()) >= UNATTRIBUTED_MIN_WORDS or q.speaker
               or q.facts.get("work") or q.facts.get("page_start") is not None]
     out = []
@@ -407,6 +411,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                 q.facts.update(note_pages(note))
         if work is None and paren is not None:
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
+            q.facts["cited_work"] = work is not None
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
         own = bool(OWN_WORDS.search(text[lead_lo:lead_hi]))
         if work is None:
@@ -456,8 +461,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             last_volume = q.facts["volume"]
             last_cited = q
         previous = q
+    share_works(text, quotes)
     for q in quotes:
         q.facts.pop("shares_with", None)
+        q.facts.pop("cited_work", None)
 
 
 # A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",
@@ -476,8 +483,37 @@ REFERS_BACK_REACH = 1500
 
 def work_named_before(text: str, at: int, work_spans, quoted) -> tuple[int, Mention] | None:
     """The last work named outside quotations in the REFERS_BACK_REACH characters before `at`, and where."""
-    named = [(s, m) for s, e, m in work_spans if at - REFERS_BACK_REACH <= s and e <= at and not in_any(quoted, s, e)]
+    named = [(s, m) for s, e, m in work_spans if at - REFERS_BACK_REACH <= s and e <= at
+             and not any(a < e and s < b and e - s < 0.7 * (b - a) for a, b in quoted)]  # a quoted title counts
     return max(named, key=lambda x: x[0]) if named else None
+
+
+# Between two cuts from one source: an ellipsis, perhaps a connective ('." . . . "Anyone who', '". . . for "under').
+ELLIPSIS_LINK = re.compile(r"\s*(?:\.\s*){3,4}\s*(?:for|and|but|or)?\s*", re.I)
+
+
+def linked_cuts(text: str, a: Quote, b: Quote) -> bool:
+    """Whether quotation b is cut from the same source as a, the one before it: joined to it by an ellipsis, or in
+    the same sentence ('deciding that "..."; that one of the conditions is "..."; that "..." (see X)')."""
+    between = text[a.end + 1:b.start - 1]
+    if ELLIPSIS_LINK.fullmatch(between):
+        return True
+    return "\n\n" not in between and not SENTENCE_END.search(text, a.end - 1, b.start) and len(between) < 300
+
+
+def share_works(text: str, quotes: list[Quote]) -> None:
+    """The work a citation names after the last of a series of cuts from one source (see linked_cuts) is every
+    cut's; a work known for a cut passes on to the cuts that continue it (an ellipsis, a numbered run)."""
+    for a, b in reversed(list(zip(quotes, quotes[1:], strict=False))):
+        if b.facts.get("cited_work") and not a.facts.get("work") and a.facts.get("volume") is None \
+                and linked_cuts(text, a, b):
+            a.facts["work"] = b.facts["work"]
+            a.facts["cited_work"] = True
+    for a, b in zip(quotes, quotes[1:], strict=False):
+        if a.facts.get("work") and not b.facts.get("work") and b.facts.get("volume") is None \
+                and (b.speaker is None or b.speaker.key == (a.speaker.key if a.speaker else None)) \
+                and (linked_cuts(text, a, b) or continues_run(text, a, b)):
+            b.facts["work"] = a.facts["work"]
 
 
 def volume_before(text: str, at: int) -> int | None:
@@ -513,7 +549,8 @@ def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
     line_start = text.rfind("\n", 0, q.start - 1) + 1
     region_end = min(para, line_start) if line_start > para else para
     tail = strip_marks(text[:region_end].rstrip())
-    if tail.endswith(":"):
+    last = text[sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1)):region_end]
+    if tail.endswith(":") or FOLLOWING.search(last):
         start = sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1))
         before = len(text[:start].rstrip())
         if len(text[start:region_end].split()) < 3 and before:  # a bare "Listen:": the sentence before says who
@@ -522,6 +559,8 @@ def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
     return q.start - 1, q.start - 1
 
 
+# A question announcing the quotation below it: "Are not, for example, the following words of Lenin correct?"
+FOLLOWING = re.compile(r"\b(?:the\s+)?following\s+(?:words|passage|statement|lines|thesis|quotation)\b")
 # A list item's number before a quotation that opens it: '1) "The peasantry ...'.
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
 

@@ -268,3 +268,35 @@ def test_self_quotation_speaks_for_the_author_of_a_text_described_as_the_same_wo
     attribute_own_words(resolved, {d: r.author for d, (r, _) in records.items()})
     [q] = corpus[1].of_kind("quotation")
     assert resolved.entity("quotation", q.key).facts["speaker"] == "joseph-stalin"
+
+
+def test_cuts_of_one_sentence_share_the_work_its_closing_citation_names():
+    text = ("That is why the Fourteenth Congress of the Party was absolutely right in\n"
+            "deciding that \u201cthe fight for the victory of socialist construction in the U.S.S.R. is\n"
+            "the main task of our Party\u201d; that \u201cthe\ncongress therefore considers that wide-spread "
+            "educational work must be carried\non for the purpose of overcoming these distortions of Leninism\u201d "
+            "(see Resolution\non the Report of the Central Committee of the C.P.S.U.(B.)35).\n")
+    found = quotes_of(text)
+    assert [q.attr("passage")[:20] for q in found] == ["the fight for the vi", "the congress therefo"]
+    assert found[0].attr("work") == found[1].attr("work") is not None
+
+
+def test_cuts_joined_by_an_ellipsis_share_the_resolution_the_lead_in_points_back_to():
+    text = ("Zinoviev has gone counter to the well-known resolution of the Fourteenth Party Conference "
+            "\u201cThe Tasks of the\nComintern and the R.C.P.(B.) in Connection with the Enlarged Plenum of the\n"
+            "E.C.C.I.\u201d\n\nLet us turn to this resolution. Here is what it says about the victory of socialism\n"
+            "in one country:\n\n"
+            "\u201cThe existence of two directly opposite social systems gives rise to the constant\n"
+            "menace of capitalist blockade. . . .\u201d \u201cLeninism teaches that the final victory\n"
+            "of socialism is possible only on an international scale. . . . \u201d\n")
+    found = quotes_of(text)
+    assert [q.attr("passage")[:12] for q in found] == ["The existenc", "Leninism tea"]
+    assert all(q.attr("work", "").startswith("new:tasks-of-the-comintern") for q in found)
+
+
+def test_the_following_words_of_a_person_in_a_question_before_are_the_lead_in():
+    text = ("(See Vol. XXV, pp. 171-72.) Are not, for example, the following words of\nLenin correct?\n\n"
+            "\u201cIn Russia, the dictatorship of the proletariat must inevitably differ in certain\n"
+            "specific features from that in the advanced countries\u201d (see Vol. XXIV, p. 508).\n")
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 24, 508)
