@@ -155,6 +155,8 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
         if kind == "open":  # a second opening in the same paragraph: the first mark was stray
             opened, reopen = i, []
             continue
+        if closes_inner(text, raw, norm, opened, i):
+            continue
         out.append(Quote([(opened + 1, i)], list(reopen)))
         opened, reopen = None, []
     if opened is not None:  # a mark still open at the end of the text
@@ -163,6 +165,18 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
         salvaged = unclosed(text, opened, reopen, min(ends, opened + MAX_CHARS), out)
         out.extend([salvaged] if salvaged else [])
     return out + single_quoted(text, raw, norm, out)
+
+
+def closes_inner(text: str, raw: str, norm, opened: int, i: int) -> bool:
+    """Whether the double mark at i is OCR's for the single one closing a quote inside the quotation: a curly single
+    quote is open ("heroes of 'Two-and-a-Half" Marxism were ... the first" (see ...)"), prose goes on after the mark
+    and a closing double mark follows in the same paragraph."""
+    inner = raw[norm.to_raw[opened]:norm.to_raw[i]]
+    if inner.count("\u2018") <= inner.count("\u2019") or not re.match(r" [A-Za-z]", text[i + 1:i + 3]):
+        return False
+    rest = text[i + 1:text.find("\n\n", i) % (len(text) + 1)]
+    nxt = rest.find('"')
+    return nxt >= 0 and classify(text, raw, norm, i + 1 + nxt) == "close"
 
 
 # A citation closing a paragraph: '... the whole people' (see Vol. XXVI, p. 286).'
@@ -310,13 +324,22 @@ def skip(text: str, at: int, chars: str, limit: int) -> int:
     return at + len(window) - len(window.lstrip(chars))
 
 
+# A question ending on the quotation, its citation after the question mark, perhaps set as the next paragraph:
+# 'Was not Lenin right when he said that "..."? (See Vol. XXIII, p. 386.)', 'the "..." correct? (See ...)'.
+QUESTION_GAP = re.compile(r"(?:[ \t]*[a-z]+){0,2}[ \t]*[?!][\s*]{0,8}")
+
+
 def citation_after(text: str, q: Quote) -> tuple[re.Match | None, int]:
     """The parenthesis right after the quotation ('(See Vol. XXV, p. 192.)', '(Lenin.)') and where it ends."""
     after = q.end + 1
-    m = PAREN.match(text, skip(text, after, " \t\n.,;*", 6))
-    if m is None or m.start() - after > 6:
-        return None, after
-    return m, m.end()
+    m = PAREN.match(text, skip(text, after, " \t\n.,;*?!", 6))
+    if m is not None and m.start() - after <= 6:
+        return m, m.end()
+    gap = QUESTION_GAP.match(text, after)
+    m = PAREN.match(text, gap.end()) if gap else None
+    if m is not None and CITATION.fullmatch(m.group(0)):
+        return m, m.end()
+    return None, after
 
 
 def footnote_work(note: Footnote | None, work_spans, last_work: str | None) -> str | None:

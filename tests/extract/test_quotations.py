@@ -300,3 +300,23 @@ def test_the_following_words_of_a_person_in_a_question_before_are_the_lead_in():
             "specific features from that in the advanced countries\u201d (see Vol. XXIV, p. 508).\n")
     [q] = quotes_of(text)
     assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 24, 508)
+
+
+def test_citation_after_the_question_ending_on_the_quotation():
+    text = ("Was not Lenin right when he said that \u201cBolshevism can\nserve as a model of tactics for all\u201d? "
+            "(See Vol. XXIII, p. 386.)* Was not Lenin\nright when he spoke about the \u201cinternational "
+            "significance** of Soviet power and\nof the fundamentals of Bolshevik theory and tactics\u201d?\n\n"
+            "(See Vol. XXV, pp. 171-72.) Are not, for example, the following words of\nLenin correct?\n")
+    found = quotes_of(text)
+    assert [(q.attr("volume"), q.attr("page_start")) for q in found] == [(23, 386), (25, 171)]
+
+
+def test_ocr_double_mark_closing_a_single_quoted_phrase_inside_the_quotation():
+    text = ("And here is what Lenin wrote on this subject:\n\n"
+            "\u201cThe Kautskys, Hilferdings, Martovs, Chernovs, Hillquits, Longuets,\n"
+            "MacDonalds, Turatis, and other heroes of \u2018Two-and-a-Half\u201d Marxism were\n"
+            "incapable of understanding the relation between the revolutions. The first grows over into the "
+            "second\u201d (see Vol. XXVII, p. 26).\n")
+    [q] = quotes_of(text)
+    assert q.attr("passage").endswith("grows over into the second")
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 27, 26)
