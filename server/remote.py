@@ -80,7 +80,10 @@ class RemoteStore:
         for name, graphs in self.dataset(text, default_graph, named_graphs, use_default_graph_as_union).items():
             for graph in graphs:
                 wrapper.addParameter(name, graph)
-        body = self.send(wrapper)
+        try:
+            body = self.send(wrapper)
+        except SyntaxError as err:
+            raise SyntaxError(parser_message(text, base_iri) or str(err)) from None
         try:
             if form in ("CONSTRUCT", "DESCRIBE"):
                 return [ox.Triple(q.subject, q.predicate, q.object)
@@ -117,6 +120,18 @@ class RemoteStore:
         if response.headers.get("X-SQL-State") == VIRTUOSO_TIMED_OUT:
             raise StoreTimeout(response.headers.get("X-SQL-Message", "timed out"))
         return body
+
+
+def parser_message(text: str, base_iri: str | None) -> str | None:
+    """The embedded parser's message (with line and column) for a query the store rejected, if it too rejects it;
+    run on an empty in-memory store, and only on this error path."""
+    try:
+        ox.Store().query(text, base_iri=base_iri)
+    except SyntaxError as err:
+        return str(err)
+    except Exception:  # evaluation on nothing may still fail; the store's own message stands
+        return None
+    return None
 
 
 def term_value(graph) -> str:

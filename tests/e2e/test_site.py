@@ -26,6 +26,14 @@ DCT = Namespace("http://purl.org/dc/terms/")
 LENIN = "person/vladimir-lenin"
 SELECT = "SELECT ?s WHERE { ?s a <http://schema.org/Person> } ORDER BY ?s LIMIT 3"
 CONSTRUCT = "CONSTRUCT { ?s a <http://schema.org/Person> } WHERE { ?s a <http://schema.org/Person> } LIMIT 3"
+
+
+@pytest.fixture(scope="module", params=["embedded", "virtuoso"])
+def server(request, server):
+    """Each test against the embedded store's server and against `serve --store` over Virtuoso."""
+    return server if request.param == "embedded" else request.getfixturevalue("virtuoso_server")
+
+
 RDFLIB = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
           "application/rdf+xml": "xml"}
 

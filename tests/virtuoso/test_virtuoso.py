@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -161,7 +162,7 @@ def test_limits_refusals_and_errors_are_the_embedded_ones(limited):
         "query": "SELECT * WHERE { SERVICE <http://127.0.0.1:10/sparql> { ?s ?p ?o } }"})
     assert service.status_code == 403 and "not allowed" in service.text
     bad = requests.get(limited + "sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}, timeout=30)
-    assert bad.status_code == 400 and bad.text.startswith("malformed query:") and "line 1" in bad.text
+    assert bad.status_code == 400 and re.match(r"malformed query: error at 1:\d+", bad.text)
     after = requests.get(limited + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert after.status_code == 200 and after.json()["boolean"] is True
 
