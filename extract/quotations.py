@@ -9,7 +9,18 @@ the quotes nested inside it.
 
 Identity (see extract/resolve.py, resolve_quotations): a quotation node is one passage *as cut*. Occurrences whose
 words are the same up to typography and OCR noise are one node; different cuts of one passage (a fragment re-quoted
-later, a longer or shorter excerpt in another document) are distinct nodes linked by kg:overlapsWith.
+later, a longer or shorter excerpt in another document) are distinct nodes linked by kg:overlapsWith. A node
+shared by several documents keeps exactly one text, the reading of one occurrence chosen without regard to document
+order (the longest, then the least OCR-damaged, then the smallest): a web transcription's "realizes" may stand for
+an OCR'd edition's "realises" or "1s"; each document's own wording stays in its annotation's oa:exact.
+
+OCR'd editions lose closing marks: a quotation still open when its paragraph ends closes before the citation
+ending that paragraph, or where its words stop echoing the quotation before it; a double mark after an open single
+quote inside the quotation, with prose after it, closes the inner quote. Attribution reads the lead-in ("Lenin
+says:", "the following words of Lenin"), a lead-in pointing back to a work named before ("There it is stated:"),
+the writer quoting himself ("my pamphlet", "I said": the document's author, resolved at emit time), the
+citation after the quotation (or after the question ending on it), and shares a closing citation's work among the
+cuts of one sentence or of an ellipsis chain.
 """
 from __future__ import annotations
 

@@ -154,6 +154,11 @@ def same_passage(a: list[str], b: list[str]) -> tuple[bool, int]:
     return real <= 0.05 * max(len(a), len(b)), longest
 
 
+def ocr_damage(text: str) -> int:
+    """How many words of a reading look OCR-damaged: a digit inside a word ("1s", "XX1V"), a bar for I."""
+    return len(re.findall(r"\b\w*(?:[a-z]\d|\d[a-z])\w*\b|\|", text))
+
+
 def quotation_clusters(items: list[Mention]) -> tuple[list[list[int]], set[tuple[int, int]]]:
     """Occurrences grouped into passages, and the pairs of passages (by occurrence index) that overlap."""
     words = [fold_words(m.attr("passage") or m.text) for m in items]
@@ -190,8 +195,11 @@ def quotation_clusters(items: list[Mention]) -> tuple[list[list[int]], set[tuple
 def resolve_quotations(corpus: list[DocumentMentions], entities: dict[tuple[str, str], Entity]) -> None:
     """One entity per passage as cut, across documents: occurrences whose words agree up to typography and OCR
     noise are one quotation; different cuts of a passage (a fragment re-quoted, a longer excerpt elsewhere) are
-    distinct quotations linked by kg:overlapsWith. The IRI key hashes the folded words of the passage's longest
-    occurrence (ties: the smallest), so it does not depend on the order documents are read. Attribution is the
+    distinct quotations linked by kg:overlapsWith. The node keeps one text (schema:text), the reading of its
+    canonical occurrence: the longest (its words define the cut), then the one with the fewest OCR-damaged words
+    ("1s" for "is"), then the smallest; the IRI key hashes its folded words, so neither depends on the order
+    documents are read. Other documents' readings (British spelling, OCR noise) stay in their annotations'
+    oa:exact, not in the node's text. Attribution is the
     majority of the occurrences that state it; a quotation from a work whose author is known, with no speaker
     stated, is that author's (a writer quoting his own earlier work)."""
     items = [m for doc in corpus for m in doc.of_kind("quotation")]
@@ -199,6 +207,7 @@ def resolve_quotations(corpus: list[DocumentMentions], entities: dict[tuple[str,
     key_of: dict[int, str] = {}
     for members in clusters:
         canonical = min(members, key=lambda i: (-len(fold_words(items[i].attr("passage") or "")),
+                                                ocr_damage(items[i].attr("passage") or ""),
                                                 " ".join(fold_words(items[i].attr("passage") or ""))))
         key = quotation_key(items[canonical].attr("passage") or items[canonical].text)
         group = [items[i] for i in members]

@@ -320,3 +320,21 @@ def test_ocr_double_mark_closing_a_single_quoted_phrase_inside_the_quotation():
     [q] = quotes_of(text)
     assert q.attr("passage").endswith("grows over into the second")
     assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 27, 26)
+
+
+def test_a_passage_quoted_by_two_texts_keeps_one_text_the_least_ocr_damaged_reading():
+    from extract.pipeline import DocumentMentions
+    from extract.resolve import resolve
+
+    web = ('Lenin says: "It is impossible to exercise the dictatorship without having a number of '
+           'transmission belts" (See Vol. XXVI, p. 65.)\n')
+    ocr = ("Lenin says: \u201cIt 1s impossible to exercise the dictatorship without having a number of "
+           "transmission belts\u201d (see Vol. XXVI, p. 65).\n")
+    corpus = []
+    for doc_id, text in (("ocr", ocr), ("web", web)):
+        doc = Document(doc_id, text)
+        corpus.append(DocumentMentions(doc, quotes_of(text)))
+    resolved = resolve(corpus, REGISTRY)
+    [node] = [e for (kind, _), e in resolved.entities.items() if kind == "quotation"]
+    assert node.name.startswith("It is impossible")
+    assert corpus[0].of_kind("quotation")[0].text.startswith("It 1s impossible")  # the edition's own reading
