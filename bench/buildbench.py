@@ -90,9 +90,14 @@ def run_build(corpus: Path, build_dir: Path, force: bool = False) -> BuildRun:
     process = subprocess.Popen(args + (["--force"] if force else []), cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     memory = PeakMemory(process.pid)
-    _, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    peak = memory.stop()
+    try:
+        _, stderr = process.communicate()
+        seconds = time.perf_counter() - started
+    finally:
+        peak = memory.stop()
+        if process.poll() is None:  # interrupted: stop the build this benchmark started
+            process.kill()
+            process.wait()
     if process.returncode:
         raise RuntimeError(f"build of {corpus} failed ({process.returncode}):\n{stderr[-3000:]}")
     build = current_build(build_dir)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import os
+import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
                    help="corpus sizes to build, as multiples of the corpus (default: 1,10,100)")
     p.add_argument("--build-repeats", type=numbers, default=[3, 2, 1],
                    help="full builds per scale, in the order of --scales (default: 3,2,1)")
+    p.add_argument("--incremental-at", type=numbers, default=[1, 10],
+                   help="scales at which to time rebuilds with nothing / one text changed (default: 1,10)")
+    p.add_argument("--incremental-repeats", type=int, default=3, help="rebuilds of each kind (default: 3)")
     p.add_argument("--clients", type=numbers, default=[1, 8], help="concurrent clients (default: 1,8)")
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the query benchmark (default: 3)")
     p.add_argument("--requests", type=int, default=300, help="most requests per cell and round (default: 300)")
@@ -56,8 +60,23 @@ def corpus_build(corpus: Path, workdir: Path) -> Path:
     return build_dir
 
 
+def save(results: dict, out: Path) -> str:
+    """Write the figures so far (JSON and Markdown) and the plot; return the Markdown."""
+    (out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if results.get("build"):
+        plot(results["build"], out / "build_scaling.png")
+    report = markdown(results)
+    (out / "results.md").write_text(report, encoding="utf-8")
+    return report
+
+
+def stop(signum, frame):
+    raise KeyboardInterrupt  # so the finally blocks stop the servers and builds this run started
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, stop)
     queries = [(n, q) for n, q in QUERIES if not args.queries or n in args.queries]
     results: dict = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     workdir = Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
@@ -67,16 +86,14 @@ def main(argv: list[str] | None = None) -> int:
             settings = QuerySettings(tuple(args.clients), args.rounds, args.requests, args.seconds, args.threads,
                                      rdflib=not args.no_rdflib)
             results["query"] = query_benchmark(corpus_build(args.corpus, workdir), queries, settings)
+            save(results, args.out)
         if args.only != "query":
             repeats = dict(zip(args.scales, args.build_repeats + [1] * len(args.scales), strict=False))
-            results["build"] = build_benchmark(args.corpus, args.scales, repeats, workdir)
-            plot(results["build"], args.out / "build_scaling.png")
+            results["build"] = build_benchmark(args.corpus, args.scales, repeats, workdir,
+                                               tuple(args.incremental_at), args.incremental_repeats)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    report = markdown(results)
-    (args.out / "results.md").write_text(report, encoding="utf-8")
-    print(report)
+    print(save(results, args.out))
     return 0
 
 
