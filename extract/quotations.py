@@ -449,8 +449,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
         own = bool(OWN_WORDS.search(text[lead_lo:lead_hi]))
         if work is None:
-            work = next((m.key for s, e, m in reversed(work_spans) if lead_lo <= s and e <= lead_hi
-                         and not in_any(quoted, s, e)), None) or next(
+            in_lead = [(s, m) for s, e, m in work_spans if lead_lo <= s and e <= lead_hi and not in_any(quoted, s, e)]
+            # several works named and none marked as the source: the lead-in compares them, it does not cite one
+            work = next((m.key for s, m in in_lead if PASSAGE_IN.search(text[max(lead_lo, s - 40):s])), None) or next(
+                (m.key for s, m in reversed(in_lead) if len({k.key for _, k in in_lead}) == 1), None) or next(
                 (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
                  and title_like(text, Quote([(s, e)]), work_spans)), None)
         if work is None and REFERS_BACK.search(text[lead_lo:lead_hi]):
@@ -501,6 +503,9 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         q.facts.pop("cited_work", None)
 
 
+# The work a lead-in names as the source among others it mentions: "the following passage in The Tax in Kind".
+PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"
+                        r"(?:(?:pamphlet|article|book|speech|report)\s+)?$")
 # A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",
 # "Here is what is stated in that pamphlet:", "the pamphlet states:".
 REFERS_BACK = re.compile(
@@ -587,14 +592,15 @@ def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
     if tail.endswith(":") or FOLLOWING.search(last):
         start = sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1))
         before = len(text[:start].rstrip())
-        if len(text[start:region_end].split()) < 3 and before:  # a bare "Listen:": the sentence before says who
+        if len(text[start:region_end].split()) <= 3 and before:  # a bare "Listen:": the sentence before says who
             start = sentence_start(text, before - 1, paragraph_start(text, before))
         return start, region_end
     return q.start - 1, q.start - 1
 
 
 # A question announcing the quotation below it: "Are not, for example, the following words of Lenin correct?"
-FOLLOWING = re.compile(r"\b(?:the\s+)?following\s+(?:words|passage|statement|lines|thesis|quotation)\b")
+FOLLOWING = re.compile(r"\b(?:the\s+)?following\s+(?:words|passage|statement|lines|thesis|quotation)\b"
+                       r"|\b[Ll]et us (?:now\s+)?turn to\b")
 # A list item's number before a quotation that opens it: '1) "The peasantry ...'.
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
 

@@ -338,3 +338,13 @@ def test_a_passage_quoted_by_two_texts_keeps_one_text_the_least_ocr_damaged_read
     [node] = [e for (kind, _), e in resolved.entities.items() if kind == "quotation"]
     assert node.name.startswith("It is impossible")
     assert corpus[0].of_kind("quotation")[0].text.startswith("It 1s impossible")  # the edition's own reading
+
+
+def test_let_us_turn_to_a_pamphlet_before_the_quotation_names_its_work():
+    text = ("But perhaps he modified his views after the experience of\ntaking power? Let us turn to Lenin\u2019s "
+            "pamphlet On Co-operation,\nwritten in 1923.\n\n"
+            "\u201cAs a matter of fact,\u201d says Lenin, \u201cstate power over all large-scale means of\n"
+            "production is all that is necessary and sufficient for this building\u201d (see Vol. XXVII, p. 392).\n")
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("work"), q.attr("volume")) == (
+        "vladimir-lenin", "new:on-cooperation--vladimir-lenin", 27)
