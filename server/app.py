@@ -92,6 +92,12 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
         text = messages.get(err.code, err.description or err.name)
         return Response(text + "\n", status=err.code, mimetype="text/plain")
 
+    @app.errorhandler(UnicodeDecodeError)
+    def not_utf8(err: UnicodeDecodeError) -> Response:
+        # a query string or form that is not UTF-8 fails when a view first reads it: the client's error
+        return Response("the request is not valid UTF-8: encode the URL's parameters and the body as UTF-8\n",
+                        status=400, mimetype="text/plain")
+
     @app.errorhandler(Exception)
     def unexpected(err: Exception) -> Response:
         app.logger.exception("unexpected error")

@@ -319,3 +319,11 @@ def test_a_request_over_the_body_limit_is_refused_whole(served):
     except (ConnectionResetError, BrokenPipeError):
         return  # the server closed the connection before reading it all: refused, and nothing was served
     assert status == 413, (status, text[:200])
+
+
+@pytest.mark.parametrize("target", [b"//?query=\x80", b"//?format=\xff\xfe", b"//dumps/?format=\xc3\x28",
+                                    b"//person/x?format=\x80"])
+def test_parameters_that_are_not_utf8_get_a_400_on_every_route(served, target):
+    status, _, body = raw_request(served.url, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status in (400, 404), (status, body[:200])
+    assert b"could not answer" not in body
