@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build bench browser clean
+.PHONY: serve test build bench browser virtuoso clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ browser:
 	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
 
-test: $(VENV)/.installed-test browser
+# Debian's OpenLink Virtuoso, for the tests of `kgpub publish` and `kgpub serve --store` (each test run starts its
+# own instance on loopback ports; the package's system service is not needed).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; fi; }
+
+test: $(VENV)/.installed-test browser virtuoso
 	$(BIN)/python -m pytest
 
 # Query throughput against rdflib-endpoint and a bare pyoxigraph endpoint, build cost up to 100x the corpus
