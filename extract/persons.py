@@ -68,11 +68,16 @@ PERSON_NAME = re.compile(rf"^(?:{INITIALS})?(?:{CAP}\s)*{SURNAME}(?:\s[A-Z]\.?)?
 # Older transliterations of Russian surnames: Krasnoff is Krasnov, Avksentieff is Avksentiev.
 TRANSLITERATIONS = [(re.compile(r"off$"), "ov"), (re.compile(r"eff$"), "ev"), (re.compile(r"ov$"), "off"),
                     (re.compile(r"ev$"), "eff")]
+# A surname with a capital after its prefix ('McLellan', 'MacDonald', 'DeLeon').
+INNER_CAPITAL = re.compile(r"\b((?:Ma?c|De)(?=[A-Z][a-z]))([A-Z])")
 
 
 def transliterations(name: str) -> set[str]:
-    """The other spellings of a name ending in a Russian surname: 'Krasnov' <-> 'Krasnoff'."""
-    return {pattern.sub(repl, name) for pattern, repl in TRANSLITERATIONS if pattern.search(name)}
+    """The other spellings of a name ending in a Russian surname: 'Krasnov' <-> 'Krasnoff'; and a surname with a
+    capital inside ('McLellan', 'MacDonald') also as writers often case it ('Mclellan', 'Macdonald')."""
+    forms = {pattern.sub(repl, name) for pattern, repl in TRANSLITERATIONS if pattern.search(name)}
+    inner = INNER_CAPITAL.sub(lambda m: m.group(1) + m.group(2).lower(), name)
+    return forms | ({inner} if inner != name else set())
 
 
 @lru_cache(maxsize=8)

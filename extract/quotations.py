@@ -239,6 +239,35 @@ def single_quoted(text: str, raw: str, norm, doubles: list[Quote]) -> list[Quote
     return out
 
 
+# A lead-in announcing a set-off passage: "X goes on to quote Y's description:", "Lenin writes:".
+BLOCK_LEAD = re.compile(rf"\b(?:quot(?:e|es|ed|ing)|description|words|passage|account|{SPEECH_VERBS})\b[^.!?\n]*:$")
+# What opens a list item or an argument's step, not a passage of someone else's: "1)", "a)", "2.", "Firstly".
+ITEM_OPENING = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|(?:First|Second|Third|Four)(?:ly)?\b)")
+BLOCK_MIN_WORDS = 12
+
+
+def block_quotes(text: str, found: list[Quote], person_spans) -> list[Quote]:
+    """Passages set off as a block, without quotation marks: a paragraph of prose after a lead-in that names whom it
+    quotes and ends with a colon ("Mclellan goes on to quote Deutscher's succint description:"). The paragraph holds
+    no quotation mark of its own and is no list item; the lead-in's sentence names a person and a quoting word."""
+    out = []
+    for brk in PARAGRAPH_BREAK.finditer(text):
+        lead_end = len(text[:brk.start()].rstrip())
+        lead_start = sentence_start(text, lead_end - 1, paragraph_start(text, lead_end - 1))
+        if not BLOCK_LEAD.search(text, lead_start, lead_end) or not any(
+                lead_start <= s and e <= lead_end for s, e, _ in person_spans):
+            continue
+        start = brk.end()
+        end = text.find("\n\n", start) % (len(text) + 1)
+        end = len(text[:end].rstrip())
+        body = text[start:end]
+        if ('"' in body or "\u201c" in body or ITEM_OPENING.match(body) or len(body.split()) < BLOCK_MIN_WORDS
+                or in_any([(q.start, q.end) for q in found], start, end)):
+            continue
+        out.append(Quote([(start, end)], facts={"block": True}))
+    return out
+
+
 def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
     """Quotations whose parts are separated only by an attribution ('"...," says Lenin, "..."') become one."""
     out: list[Quote] = []
@@ -301,10 +330,18 @@ def persons_in(spans, lo: int, hi: int, quoted: list[tuple[int, int]]) -> list[M
             if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
 
 
+# A person named as the one quoted by someone else: "to quote Deutscher", "Deutscher's succinct description".
+QUOTED_BEFORE = re.compile(r"\bquot(?:e|es|ed|ing)\s+$")
+QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|summary|formulation|definition)\b")
+
+
 def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention]) -> Mention | None:
     """The speaker a lead-in names: a person next to a speech verb, else the first person named, else the last
     person named before it when a pronoun speaks ("in which he says:")."""
     people = [(s, e, m) for s, e, m in spans if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
+    for s, e, m in people:  # "X goes on to quote Y's description": Y, the one quoted, not X who quotes him
+        if QUOTED_BEFORE.search(text[max(lo, s - 20):s]) or QUOTED_AFTER.match(text, e):
+            return m
     if people:
         for s, e, m in sorted(people, key=lambda x: -x[0]):
             near = text[max(lo, s - 25):min(hi, e + 40)]
@@ -372,6 +409,7 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
     notes = footnote_bodies(text)
     note_spans = [(f.start, f.end) for f in notes]
     found = join_interrupted(text, quoted_spans(text, doc.text, norm))
+    found = sorted(found + block_quotes(text, found, person_spans), key=lambda q: q.start)
     all_quoted = [(q.start, q.end) for q in found]
     quotes: list[Quote] = []
     for q in found:

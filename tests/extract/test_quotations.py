@@ -348,3 +348,24 @@ def test_let_us_turn_to_a_pamphlet_before_the_quotation_names_its_work():
     [q] = quotes_of(text)
     assert (q.attr("speaker"), q.attr("work"), q.attr("volume")) == (
         "vladimir-lenin", "new:on-cooperation--vladimir-lenin", 27)
+
+
+def test_set_off_block_after_a_colon_lead_in_is_the_quoted_persons_and_a_case_variant_names_the_quoter():
+    text = ("Trotsky is assassinated, Ziniviev, Kamenec and Bukharin are all tried and executed. Mclellan goes on "
+            "to quote Deutscher's succint description:\n\n"
+            "Among the men in the dock at the trials were all the members of Lenin's Politburo, except Stalin "
+            "himself and Trotsky, who, however, though absent, was the chief defendant.\n\n"
+            'Mclellan again: "The government personnel was renewed from top to bottom. Some three million died."')
+    block, again = quotes_of(text)
+    assert block.attr("passage").startswith("Among the men in the dock")
+    assert block.attr("passage").endswith("was the chief defendant.")
+    assert block.attr("speaker") == "isaac-deutscher"
+    assert again.attr("speaker") == "david-mclellan"
+
+
+def test_a_list_after_a_colon_is_no_block_quotation():
+    text = ("Lenin says that the dictatorship has three main tasks, and he writes:\n\n"
+            "a) to break the resistance of the landlords and capitalists who have been overthrown and "
+            "expropriated by the revolution, to liquidate every attempt on their part to restore the power of "
+            "capital;")
+    assert quotes_of(text) == []
