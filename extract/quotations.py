@@ -274,11 +274,22 @@ def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
     for q in sorted(quotes, key=lambda q: q.start):
         if out:  # the second part may itself run over paragraphs ('," says Lenin, "is that ...\n\n"...')
             between = text[out[-1].end + 1:q.start - 1]
-            if "\n\n" not in between and INTERRUPTION.match(between):
+            if "\n\n" not in between and (INTERRUPTION.match(between) or aside(text, out[-1], q, between)):
                 out[-1].parts.extend(q.parts)
                 continue
         out.append(q)
     return out
+
+
+# A short clause of the writer's own set between commas inside a quoted sentence: ', while being equal in law, '.
+ASIDE = re.compile(r"\s+[a-z][\w'-]*(?:\s+[\w'-]+){0,7}\s*,\s*")
+
+
+def aside(text: str, first: Quote, second: Quote, between: str) -> bool:
+    """Whether two quoted parts are one sentence cut by the writer's aside: the first stops at a comma, the aside
+    runs to a comma, the second goes on in lower case ('"... republics," while being equal in law, "have ...')."""
+    return (text[first.end - 1] == "," and ASIDE.fullmatch(between) is not None
+            and text[second.start:second.start + 1].islower())
 
 
 def clean_part(text: str, s: int, e: int, reopen: list[int]) -> str:
@@ -377,11 +388,16 @@ def skip(text: str, at: int, chars: str, limit: int) -> int:
 QUESTION_GAP = re.compile(r"(?:[ \t]*[a-z]+){0,2}[ \t]*[?!][\s*]{0,8}")
 
 
+NOTE_NUMBER = re.compile(r"\d{1,2}[ \t]+(?=\()")
+
+
 def citation_after(text: str, q: Quote) -> tuple[re.Match | None, int]:
     """The parenthesis right after the quotation ('(See Vol. XXV, p. 192.)', '(Lenin.)') and where it ends."""
     after = q.end + 1
-    m = PAREN.match(text, skip(text, after, " \t\n.,;*?!", 6))
-    if m is not None and m.start() - after <= 6:
+    at = skip(text, after, " \t\n.,;*?!", 6)
+    mark = NOTE_NUMBER.match(text, at)  # a footnote's number set before the citation: '". 3 (see Lenin, ...)'
+    m = PAREN.match(text, mark.end() if mark else at)
+    if m is not None and m.start() - after <= 6 + (mark.end() - at if mark else 0):
         return m, m.end()
     gap = QUESTION_GAP.match(text, after)
     m = PAREN.match(text, gap.end()) if gap else None
@@ -511,8 +527,9 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         speaker = None
         for (_s1, e1), (s2, _e2) in zip(q.parts, q.parts[1:], strict=False):
             speaker = speaker or speaker_in(text, person_spans, e1, s2, [], history)
-        if speaker is None and paren is not None and not cite:
-            speaker = next((m for s, e, m in person_spans if paren.start() <= s < paren.end()), None)
+        if speaker is None and paren is not None:  # "(Lenin.)", "(see Lenin, Vol. XXIV, p. 13)", not a title's
+            speaker = next((m for s, e, m in person_spans if paren.start() <= s < paren.end()
+                            and not in_any([(ws, we) for ws, we, _ in work_spans], s, e)), None)
         if speaker is None and paren is None:
             speaker, work = speaker_after(text, q, person_spans, work_spans, work)
         if speaker is None and not own:

@@ -369,3 +369,15 @@ def test_a_list_after_a_colon_is_no_block_quotation():
             "expropriated by the revolution, to liquidate every attempt on their part to restore the power of "
             "capital;")
     assert quotes_of(text) == []
+
+
+def test_a_writers_aside_between_commas_joins_the_cut_and_a_stray_note_number_keeps_the_citation():
+    text = ('are now the "permanent and sole basis of the whole power of the state, of the whole state apparatus"; '
+            'that "precisely those masses which even in the most democratic bourgeois republics," while being equal '
+            'in law, "have in fact been prevented by thousands of tricks and devices from taking part in political '
+            'life". 3 (see Lenin, Vol. XXIV, p. 13).\n\n3. All italics mine— J. V. Stalin.')
+    first, second = quotes_of(text)
+    assert second.attr("passage").startswith("precisely those masses")
+    assert second.attr("passage").endswith("from taking part in political life")
+    for q in (first, second):
+        assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 24, 13)
