@@ -159,14 +159,17 @@ def ocr_damage(text: str) -> int:
     return len(re.findall(r"\b\w*(?:[a-z]\d|\d[a-z])\w*\b|\|", text))
 
 
+# A word trigram found in more readings than this says little about which passage a reading belongs to
+# ("of the proletariat"); candidates come from rarer trigrams, so the cost stays linear in the corpus.
+COMMON_TRIGRAM = 50
+
+
 def quotation_clusters(items: list[Mention]) -> tuple[list[list[int]], set[tuple[int, int]]]:
-    """Occurrences grouped into passages, and the pairs of passages (by occurrence index) that overlap."""
+    """Occurrences grouped into passages, and the pairs of passages (by occurrence index) that overlap.
+
+    Identical readings are grouped without comparing them; distinct readings are compared only with readings
+    that share rare trigrams and are not already in their group."""
     words = [fold_words(m.attr("passage") or m.text) for m in items]
-    grams = [{tuple(w[i:i + 3]) for i in range(max(1, len(w) - 2))} for w in words]
-    index: dict[tuple, list[int]] = defaultdict(list)
-    for i, g in enumerate(grams):
-        for gram in g:
-            index[gram].append(i)
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -175,11 +178,23 @@ def quotation_clusters(items: list[Mention]) -> tuple[list[list[int]], set[tuple
             i = parent[i]
         return i
 
+    first_of: dict[tuple[str, ...], int] = {}
+    for i, w in enumerate(words):
+        parent[i] = first_of.setdefault(tuple(w), i)
+    distinct = sorted(set(first_of.values()))
+    grams = {i: {tuple(words[i][k:k + 3]) for k in range(max(1, len(words[i]) - 2))} for i in distinct}
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for i in distinct:
+        for gram in grams[i]:
+            index[gram].append(i)
     overlaps = set()
-    for i in range(len(items)):
-        candidates = Counter(j for gram in grams[i] for j in index[gram] if j > i)
+    for i in distinct:
+        telling = [g for g in grams[i] if len(index[g]) <= COMMON_TRIGRAM] or grams[i]
+        candidates = Counter(j for gram in telling for j in index[gram] if j > i)
         for j, shared in candidates.items():
             if shared < 2 and min(len(words[i]), len(words[j])) > 4:
+                continue
+            if find(i) == find(j):
                 continue
             same, longest = same_passage(words[i], words[j])
             if same:
