@@ -471,8 +471,8 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         cite = CITATION.fullmatch(paren.group(0)) if paren else None
         share_index = 0
         nxt = quotes[i + 1] if i + 1 < len(quotes) else None
-        if paren is None and nxt is not None and re.fullmatch(r"[\s,;]*(?:and\s*,?\s*)?(?:that\s+)?[\s]*",
-                                                               text[q.end + 1:nxt.start - 1]):
+        if paren is None and nxt is not None and SHARED_LINK.fullmatch(text, q.end + 1, nxt.start - 1) \
+                and not in_any([(s, e) for s, e, _ in person_spans], q.end, nxt.start):
             paren, after = citation_after(text, nxt)
             cite = CITATION.fullmatch(paren.group(0)) if paren else None
             share_index = -1
@@ -557,6 +557,11 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         q.facts.pop("shares_with", None)
         q.facts.pop("cited_work", None)
 
+
+# What may join two cuts sharing the citation after the second: '"; that "', an ellipsis ('"... for "'), or a
+# few words of the writer's own in the same sentence ('," just as we must "', '", at the same time, the functions
+# of government "').
+SHARED_LINK = re.compile(r"[\s,;]*(?:(?:\.\s*){3,4})?(?:[a-z][\w'-]*,?\s+){0,8}\s*")
 
 # The work a lead-in names as the source among others it mentions: "the following passage in The Tax in Kind".
 PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"

@@ -381,3 +381,20 @@ def test_a_writers_aside_between_commas_joins_the_cut_and_a_stray_note_number_ke
     assert second.attr("passage").endswith("from taking part in political life")
     for q in (first, second):
         assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 24, 13)
+
+
+def test_cuts_joined_by_a_few_words_of_the_writer_share_the_later_citation_pages_in_order():
+    text = ('Lenin wrote that:\n\n"It will be necessary under the dictatorship of the proletariat to re-educate '
+            'millions of peasants and small proprietors," just as we must "-in a protracted struggle waged on the '
+            'basis of the dictatorship of the proletariat-re-educate the proletarians themselves" '
+            '(see Vol. XXV, pp. 248 and 247).')
+    first, second = quotes_of(text)
+    assert [(q.attr("volume"), q.attr("page_start")) for q in (first, second)] == [(25, 248), (25, 247)]
+
+
+def test_cuts_joined_by_an_ellipsis_share_the_later_citation():
+    text = ('Thirdly, "in the force of habit, in the strength of small production. For, unfortunately, small '
+            'production is still very, very widespread in the world"... for "the abolition of classes means only '
+            'not only driving out the landlords and capitalists" (see Vol. XXV, pp.173 and 189).')
+    first, second = quotes_of(text)
+    assert [(q.attr("volume"), q.attr("page_start")) for q in (first, second)] == [(25, 173), (25, 189)]
