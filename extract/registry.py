@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """A spelling-insensitive key for comparing names and titles."""
     text = unicodedata.normalize("NFKD", text)
@@ -57,6 +59,7 @@ class Registry:
     # [[qid]] entries whose name matches no record: the build attaches them to the entity of that
     # preferred name (entities found in the texts only, e.g. reconciled ones); else they are reported.
     unattached: list[dict] = field(default_factory=list)
+    _name_index: dict[str, dict[str, Record]] = field(default_factory=dict, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> list[Record]:
         return list(self.records.get(kind, {}).values())
@@ -65,11 +68,15 @@ class Registry:
         return self.records.get(kind, {}).get(record_id)
 
     def by_name(self, kind: str, name: str) -> Record | None:
-        key = name_key(name)
-        for record in self.of_kind(kind):
-            if any(name_key(n) == key for n in record.all_names):
-                return record
-        return None
+        """The first record (in file order) one of whose names has the same key as `name`."""
+        index = self._name_index.get(kind)
+        if index is None:
+            index = {}
+            for record in self.of_kind(kind):
+                for n in record.all_names:
+                    index.setdefault(name_key(n), record)
+            self._name_index[kind] = index
+        return index.get(name_key(name))
 
     def qid_for(self, kind: str, name: str) -> str | None:
         """The QID of an unattached [[qid]] entry of this kind and exactly this preferred name."""
@@ -79,6 +86,7 @@ class Registry:
 
     def add(self, record: Record) -> None:
         self.records.setdefault(record.kind, {})[record.id] = record
+        self._name_index.pop(record.kind, None)
 
 
 def _record(kind: str, raw: dict, source: Path) -> Record:
