@@ -509,8 +509,9 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                 (m.key for s, m in reversed(in_lead) if len({k.key for _, k in in_lead}) == 1), None) or next(
                 (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
                  and title_like(text, Quote([(s, e)]), work_spans)), None)
-        if work is None and REFERS_BACK.search(text[lead_lo:lead_hi]):
-            named = work_named_before(text, lead_lo, work_spans, quoted)
+        refers = REFERS_BACK.search(text[lead_lo:lead_hi])
+        if work is None and refers:
+            named = work_named_before(text, lead_lo, work_spans, quoted, refers.group("noun"))
             if named is not None:
                 work = named[1].key
                 own = own or bool(OWN_WORK_BEFORE.search(text[max(0, named[0] - 30):named[0]]))
@@ -567,11 +568,12 @@ SHARED_LINK = re.compile(r"[\s,;]*(?:(?:\.\s*){3,4})?(?:[a-z][\w'-]*,?\s+){0,8}\
 PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"
                         r"(?:(?:pamphlet|article|book|speech|report)\s+)?$")
 # A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",
-# "Here is what is stated in that pamphlet:", "the pamphlet states:".
+# "Here is what is stated in that pamphlet:", "the pamphlet states:", "The [CRC] document says:".
 REFERS_BACK = re.compile(
-    r"\b(?:this|that|the|these|same)\s+(?:pamphlet|book|article|work|speech|report|resolution|letter|document|"
-    r"theses|thesis|passage|formulation)\b|\b(?:[Tt]here|[Ii]t|[Ii]n it|[Tt]herein)\s+(?:it\s+)?(?:is|was)\s+"
-    r"(?:stated|said|written|declared)\b|\b(?:[Ii]t|[Tt]here)\s+(?:runs|reads|says|states|stated)\b")
+    r"\b(?:[Tt]his|[Tt]hat|[Tt]he|[Tt]hese|same)\s+(?:\[?[A-Z][A-Z.]+\]?\s+)?"
+    r"(?P<noun>pamphlet|book|article|work|speech|report|resolution|letter|document|theses|thesis|passage|formulation)\b"
+    r"|\b(?:[Tt]here|[Ii]t|[Ii]n it|[Tt]herein)\s+(?:it\s+)?(?:is|was)\s+(?:stated|said|written|declared)\b"
+    r"|\b(?:[Ii]t|[Tt]here)\s+(?:runs|reads|says|states|stated)\b")
 # The writer quoting himself: "in my pamphlet X", "I said", "I wrote" (OCR's "|" for I is repaired before).
 OWN_WORDS = re.compile(r"\b[Mm]y\s+(?:pamphlet|book|article|report|speech|letter|theses|thesis|work|formulation)s?\b"
                        r"|\bI\s+(?:said|wrote|stated|declared|argued|put it)\b")
@@ -580,8 +582,17 @@ OWN_WORK_BEFORE = re.compile(r"\b[Mm]y\s+(?:pamphlet|book|article|report|speech|
 REFERS_BACK_REACH = 1500
 
 
-def work_named_before(text: str, at: int, work_spans, quoted) -> tuple[int, Mention] | None:
-    """The last work named outside quotations in the REFERS_BACK_REACH characters before `at`, and where."""
+def work_named_before(text: str, at: int, work_spans, quoted, noun: str | None = None
+                      ) -> tuple[int, Mention] | None:
+    """The work a lead-in's "the document" means, and where it is named: the last one the text introduced with that
+    noun ('the document "On Proletarian Democracy"'), however far back; else the last work named outside quotations
+    in the REFERS_BACK_REACH characters before `at`."""
+    if noun:
+        introduced = re.compile(rf"\b{noun}s?\W{{0,3}}$", re.I)
+        named = [(s, m) for s, e, m in work_spans if e <= at and introduced.search(text[max(0, s - 20):s])
+                 and not any(a < e and s < b and e - s < 0.7 * (b - a) for a, b in quoted)]
+        if named:
+            return max(named, key=lambda x: x[0])
     named = [(s, m) for s, e, m in work_spans if at - REFERS_BACK_REACH <= s and e <= at
              and not any(a < e and s < b and e - s < 0.7 * (b - a) for a, b in quoted)]  # a quoted title counts
     return max(named, key=lambda x: x[0]) if named else None
@@ -597,7 +608,12 @@ def linked_cuts(text: str, a: Quote, b: Quote) -> bool:
     between = text[a.end + 1:b.start - 1]
     if ELLIPSIS_LINK.fullmatch(between):
         return True
-    return "\n\n" not in between and not SENTENCE_END.search(text, a.end - 1, b.start) and len(between) < 300
+    return ("\n\n" not in between and not SENTENCE_END.search(text, a.end - 1, b.start) and len(between) < 300
+            and not CITED_SENTENCE_END.search(text, a.end - 1, b.start))
+
+
+# A sentence ending before the parenthesis that cites it: '... the communist party." (par. 5.7) Here is ...'.
+CITED_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s*\([^()\n]{1,80}\)\s+(?=[A-Z])")
 
 
 def share_works(text: str, quotes: list[Quote]) -> None:
@@ -675,7 +691,8 @@ def continues_run(text: str, previous: Quote, q: Quote) -> bool:
     words = re.findall(r"[A-Za-z]+", between)
     if len(words) <= 3:
         return True
-    return len(" ".join(words)) <= 60 and not SENTENCE_END.search(between) and "\n\n" not in between
+    return (len(" ".join(words)) <= 60 and not SENTENCE_END.search(between) and "\n\n" not in between
+            and not CITED_SENTENCE_END.search(text, previous.end - 1, q.start))
 
 
 def contains(longer: str, shorter: str) -> bool:

@@ -398,3 +398,25 @@ def test_cuts_joined_by_an_ellipsis_share_the_later_citation():
             'not only driving out the landlords and capitalists" (see Vol. XXV, pp.173 and 189).')
     first, second = quotes_of(text)
     assert [(q.attr("volume"), q.attr("page_start")) for q in (first, second)] == [(25, 173), (25, 189)]
+
+
+def test_the_document_refers_back_to_the_work_introduced_as_a_document_however_far_back():
+    filler = "This is very much in line with the arguments made at the time, and many more were heard. " * 25
+    text = ('It is a critique of the document "On Proletarian Democracy" by the CRC--a Marxist-Leninist formation '
+            'in India.\n\n' + filler + '\n\nAs is recounted in the History of the Communist Party of the Soviet '
+            'Union (Bolsheviks), the Congress opened late.\n\n'
+            'The CRC document allows that the Bolshevik decision to withdraw from the Constituent Assembly "was '
+            'justifiable in the sense that the power of the Soviets which had emerged through revolution was really '
+            'representing the political will of the vast majority of the people".')
+    [q] = quotes_of(text)
+    assert q.attr("work") == "new:on-proletarian-democracy"
+
+
+def test_a_citation_parenthesis_ends_the_sentence_so_a_later_term_takes_no_work():
+    text = ('It is a critique of the document "On Proletarian Democracy" by the CRC.\n\n'
+            'Then the document says: "But, what was developing...[was that] the new political system was gradually '
+            'coming under the control of the communist party." (par. 5.7) Here is where the argument about "the '
+            'dictatorship of the party" begins to become more full-blown.')
+    [q] = quotes_of(text)
+    assert q.attr("passage").startswith("But, what was developing")
+    assert q.attr("work") == "new:on-proletarian-democracy"
