@@ -545,6 +545,8 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             if container is not None:
                 speaker = container.speaker
                 work = work or container.facts.get("work")
+        if work is None and speaker is not None and OWNED_WORK.search(text[lead_lo:lead_hi]):
+            work = headed_work(work_spans, speaker.key)
         q.speaker = speaker
         if work is not None:
             q.facts["work"] = work
@@ -629,6 +631,20 @@ def share_works(text: str, quotes: list[Quote]) -> None:
                 and (b.speaker is None or b.speaker.key == (a.speaker.key if a.speaker else None)) \
                 and (linked_cuts(text, a, b) or continues_run(text, a, b)):
             b.facts["work"] = a.facts["work"]
+
+
+# A lead-in naming the speaker's own work without its title: "as Bob Avakian wrote in his article".
+OWNED_WORK = re.compile(r"\b(?:his|her)\s+(?:article|essay|book|pamphlet|speech|report)\s*$")
+
+
+def headed_work(work_spans, author: str) -> str | None:
+    """The work a text's heading says it is taken from ("From "Democracy: ..."" over "by Bob Avakian"), when the
+    heading names `author` as the writer: what "his article" means when no title follows."""
+    headings = [m for _s, _e, m in work_spans if m.rule.startswith("work:heading")]
+    if not any(m.attr("author") == author for m in headings):
+        return None
+    source = [m for m in headings if m.rule == "work:heading:from"]
+    return (source or [m for m in headings if m.attr("author") == author])[0].key
 
 
 def volume_before(text: str, at: int) -> int | None:

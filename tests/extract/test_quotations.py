@@ -420,3 +420,13 @@ def test_a_citation_parenthesis_ends_the_sentence_so_a_later_term_takes_no_work(
     [q] = quotes_of(text)
     assert q.attr("passage").startswith("But, what was developing")
     assert q.attr("work") == "new:on-proletarian-democracy"
+
+
+def test_his_article_is_the_work_the_heading_says_the_text_is_from_when_its_author_speaks():
+    text = ('From "Democracy: More Than Ever We Can and Must Do Better Than That"\n\n'
+            'The Leading Role of the Party and the Dictatorship of the Proletariat\n\nby Bob Avakian\n\n'
+            'Without the hope of that path the masses would be left, as Bob Avakian wrote in his article "under the '
+            'domination of an economic system of capitalist exploitation and a corresponding political system."')
+    [q] = quotes_of(text)
+    assert q.attr("speaker") == "bob-avakian"
+    assert q.attr("work") == "new:democracy-more-than-ever-we-can-and-must-do-better-than-that"
