@@ -1,26 +1,29 @@
 """Quotations: quoted passages with their exact text, speaker, cited volume and pages, and the work quoted.
 
 What counts: a passage in double quotation marks (or curly single ones) of at least MIN_WORDS words that reports
-someone's words; titles (a work mention covering the quoted span), footnote bodies and hypothetical speech ("we
-would have to say that ...") do not. One quotation may run across an interrupting attribution ('"...," says
-Lenin, "..."'), across paragraphs in the printers' convention (each paragraph reopens the quote, only the last
-closes it), across page breaks and footnotes set in the middle of it (a paragraph that ends mid-sentence), and keeps
-the quotes nested inside it.
+someone's words, or a paragraph set off as a block after a lead-in naming whom it quotes and ending with a colon
+("Mclellan goes on to quote Deutscher's succint description:"); titles (a work mention covering the quoted span),
+footnote bodies and hypothetical speech ("we would have to say that ...") do not. One quotation may run across an
+interrupting attribution ('"...," says Lenin, "..."') or the writer's aside between commas ('"...," while being
+equal in law, "have ..."'), across paragraphs in the printers' convention (each paragraph reopens the quote, only
+the last closes it), across page breaks and footnotes set in the middle of it (a paragraph that ends mid-sentence),
+and keeps the quotes nested inside it.
 
 Identity (see extract/resolve.py, resolve_quotations): a quotation node is one passage *as cut*. Occurrences whose
 words are the same up to typography and OCR noise are one node; different cuts of one passage (a fragment re-quoted
-later, a longer or shorter excerpt in another document) are distinct nodes linked by kg:overlapsWith. A node
-shared by several documents keeps exactly one text, the reading of one occurrence chosen without regard to document
-order (the longest, then the least OCR-damaged, then the smallest): a web transcription's "realizes" may stand for
-an OCR'd edition's "realises" or "1s"; each document's own wording stays in its annotation's oa:exact.
+later, a longer or shorter excerpt in another document) are distinct nodes linked by kg:overlapsWith. A node shared
+by several documents keeps exactly one text, the reading of one occurrence chosen without regard to document order
+(the longest, then the least OCR-damaged, then the smallest): a web transcription's "realizes" may stand for an
+OCR'd edition's "realises" or "1s"; each document's own wording stays in its annotation's oa:exact.
 
-OCR'd editions lose closing marks: a quotation still open when its paragraph ends closes before the citation
-ending that paragraph, or where its words stop echoing the quotation before it; a double mark after an open single
-quote inside the quotation, with prose after it, closes the inner quote. Attribution reads the lead-in ("Lenin
-says:", "the following words of Lenin"), a lead-in pointing back to a work named before ("There it is stated:"),
-the writer quoting himself ("my pamphlet", "I said": the document's author, resolved at emit time), the
-citation after the quotation (or after the question ending on it), and shares a closing citation's work among the
-cuts of one sentence or of an ellipsis chain.
+OCR'd editions lose closing marks: a quotation still open when its paragraph ends closes before the citation ending
+that paragraph, or where its words stop echoing the quotation before it; a double mark after an open single quote
+inside the quotation, with prose after it, closes the inner quote. Attribution reads the lead-in ("Lenin says:",
+"the following words of Lenin"), a lead-in pointing back to a work named before ("There it is stated:"; "the
+document": the last work introduced as a document), the writer quoting himself ("my pamphlet", "I said": the
+document's author, resolved at emit time), the citation after the quotation (or after the question ending on it, or
+a person it names: "(see Lenin, Vol. XXIV, p. 13)"), and shares a closing citation (its pages in order) and its work
+among the cuts of one sentence or of an ellipsis chain.
 """
 from __future__ import annotations
 
