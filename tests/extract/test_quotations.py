@@ -430,3 +430,13 @@ def test_his_article_is_the_work_the_heading_says_the_text_is_from_when_its_auth
     [q] = quotes_of(text)
     assert q.attr("speaker") == "bob-avakian"
     assert q.attr("work") == "new:democracy-more-than-ever-we-can-and-must-do-better-than-that"
+
+
+def test_a_quotation_left_open_closes_before_the_citation_ending_its_paragraph():
+    text = ('for "the abolition of classes means only not only driving out the landlords and capitalists-that we '
+            'accomplished with comparative ease-it also means abolishing the small commodity producers, they can '
+            '(and must) be remoulded and re-educated only by very prolonged, slow, cautious organizational work '
+            '(see Vol. XXV, pp.173 and 189).\n\nThat is why Lenin says :')
+    [q] = quotes_of(text)
+    assert q.attr("passage").endswith("slow, cautious organizational work")
+    assert q.attr("volume") == 25
