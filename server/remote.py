@@ -130,8 +130,8 @@ class RemoteStore:
 
 
 def parser_message(text: str, base_iri: str | None) -> str | None:
-    """The embedded parser's message (with line and column) for a query the store rejected, if it too rejects it;
-    run on an empty in-memory store, and only on this error path."""
+    """The embedded parser's message (with line and column) if it rejects the query, else None; the query runs on
+    an empty in-memory store, so it costs next to nothing."""
     try:
         ox.Store().query(text, base_iri=base_iri)
     except SyntaxError as err:
@@ -181,6 +181,11 @@ class RemoteEngine:
             return Outcome("busy", message="the server is running as many queries as it allows; retry shortly")
         started = time.perf_counter()
         try:
+            # only standard SPARQL reaches the store: its own pragmas (Virtuoso's DEFINE) could read other graphs
+            # or fetch URLs; and a malformed query gets the embedded parser's message, with line and column
+            message = parser_message(job.query, job.base_iri)
+            if message:
+                return Outcome("syntax", message=message)
             _, store = self.source.get()  # the graph pinned for this request
             # one row more than shown, so that the engine can tell the client the results were cut
             return execute(store.limited(limit, job.max_rows + 1), job)

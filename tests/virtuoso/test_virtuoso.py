@@ -163,6 +163,9 @@ def test_limits_refusals_and_errors_are_the_embedded_ones(limited):
     assert service.status_code == 403 and "not allowed" in service.text
     bad = requests.get(limited + "sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}, timeout=30)
     assert bad.status_code == 400 and re.match(r"malformed query: error at 1:\d+", bad.text)
+    pragma = requests.get(limited + "sparql", timeout=30, params={
+        "query": "DEFINE input:default-graph-uri <http://www.openlinksw.com/schemas/virtrdf#> SELECT * { ?s ?p ?o }"})
+    assert pragma.status_code == 400 and pragma.text.startswith("malformed query:")
     after = requests.get(limited + "sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
     assert after.status_code == 200 and after.json()["boolean"] is True
 
