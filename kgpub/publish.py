@@ -155,7 +155,7 @@ def ntriples_of(build: Build) -> Path:
     raise PublishError(f"build {build.build_id} has no N-Triples dump to publish; rebuild it with `kgpub build`")
 
 
-def chunks(path: Path, lines: int = CHUNK_LINES) -> Iterator[bytes]:
+def chunks(path: Path, lines: int) -> Iterator[bytes]:
     """The dump in pieces of whole lines; a graph with blank nodes goes in one piece, so its labels stay joined."""
     with gzip.open(path, "rb") as f:
         data = f.read()
@@ -185,7 +185,7 @@ def publish(config: Config, target: Target, say: Callable[[str], None] = print) 
     client.learn_challenge(target.graph_store_url)
     client.select("SELECT * WHERE { } LIMIT 1")  # credentials checked before any large upload
     started = time.perf_counter()
-    for i, piece in enumerate(chunks(ntriples_of(build))):
+    for i, piece in enumerate(chunks(ntriples_of(build), CHUNK_LINES)):
         client.graph_put(build_graph, piece, replace=i == 0)
     loaded = client.count(build_graph)
     load_seconds = time.perf_counter() - started

@@ -41,6 +41,10 @@ class StoreUnavailable(Exception):
     """The store did not answer (refused, unreachable, or a server error not caused by the query)."""
 
 
+class StoreRefused(Exception):
+    """The store answered with an error of its own about this query (its message, first line)."""
+
+
 class StoreTimeout(Exception):
     """The query ran past its time limit and was stopped."""
 
@@ -97,7 +101,7 @@ class RemoteStore:
                 return as_boolean(body)
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
         except (SyntaxError, ValueError) as err:  # not the client's query at fault: the answer is unreadable
-            raise StoreUnavailable(f"the SPARQL store's answer could not be read: {err}") from None
+            raise StoreRefused(f"the SPARQL store's answer could not be read: {err}") from None
 
     def dataset(self, text: str, default_graph, named_graphs, union: bool) -> dict[str, list[str]]:
         """The protocol's dataset parameters: the client's, else the query's own FROM, else this store's graphs."""
@@ -122,8 +126,10 @@ class RemoteStore:
             if isinstance(err.reason, (socket.timeout, TimeoutError)):
                 raise StoreTimeout(str(err)) from None
             raise StoreUnavailable(f"the SPARQL store at {self.endpoint} does not answer ({err.reason})") from None
-        except (SPARQLWrapperException, OSError) as err:
-            raise StoreUnavailable(f"the SPARQL store failed on this query: {store_message(err)}") from None
+        except SPARQLWrapperException as err:  # 401, 404, 414, 500...: the store's own words about this query
+            raise StoreRefused(f"the SPARQL store failed on this query: {store_message(err)}") from None
+        except OSError as err:
+            raise StoreUnavailable(f"the SPARQL store at {self.endpoint} does not answer ({err})") from None
         if response.headers.get("X-SQL-State") == VIRTUOSO_TIMED_OUT:
             raise StoreTimeout(response.headers.get("X-SQL-Message", "timed out"))
         return body
@@ -194,6 +200,8 @@ class RemoteEngine:
                            elapsed=time.perf_counter() - started)
         except StoreUnavailable as err:
             return Outcome("busy", message=str(err) + "; retry shortly")
+        except StoreRefused as err:
+            return Outcome("error", message=str(err))
         except (ValueError, SyntaxError) as err:  # rows of an answer pyoxigraph cannot read back
             return Outcome("error", message=f"the SPARQL store's answer could not be read: {err}")
         finally:
@@ -231,7 +239,7 @@ class RemoteSource:
         with self.lock:
             try:
                 store = self.store.in_service()
-            except (StoreUnavailable, StoreTimeout, SyntaxError):
+            except (StoreUnavailable, StoreRefused, StoreTimeout, SyntaxError):
                 # the queries themselves will say the store does not answer; until then keep the last graph
                 return pinned[1] if pinned else self.store
             self._pinned = (time.monotonic(), store)

@@ -101,6 +101,19 @@ def test_readers_see_the_old_build_or_the_new_one_never_half(built, virtuoso, sm
     assert seen == sorted(seen, reverse=True)  # once switched, never back
 
 
+def test_a_build_loaded_in_pieces_arrives_whole(built, virtuoso, monkeypatch):
+    """Large builds go up in several Graph Store requests (PUT, then POSTs); none of their triples is lost."""
+    import kgpub.publish as publishing
+    config, result = built
+    monkeypatch.setattr(publishing, "CHUNK_LINES", 5000)
+    target = publishing.Target(virtuoso.update, virtuoso.graph_store, *virtuoso.env.values())
+    said: list[str] = []
+    done = publishing.publish(config.with_overrides(store_graph="http://example.org/pieces"), target, said.append)
+    assert result.manifest["triples"] > 3 * 5000 and done.triples == result.manifest["triples"]
+    assert count(virtuoso.sparql, done.build_graph) == result.manifest["triples"]
+    assert version(virtuoso, "http://example.org/pieces") == [done.build_graph]
+
+
 def test_wrong_credentials_stop_publishing_without_printing_them(built, virtuoso, published):
     config, result = built
     secret = "not-the-password-7f3a"
