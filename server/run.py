@@ -37,7 +37,12 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
     print(f"Serving {config.title!r} at http://{config.host}:{port}/  (SPARQL endpoint: "
           f"http://{config.host}:{port}/sparql)", flush=True)
     if store_url:
-        print(f"Queries are answered by the SPARQL store {store_url}, graph <{source.store.graph}>", flush=True)
+        graph = source.current().graph
+        print(f"Queries are answered by the SPARQL store {store_url}, graph <{graph}>", flush=True)
+        build_id = source.local.get()[0].build_id
+        if not graph.endswith("/" + build_id) and not data_files:
+            print(f"warning: the store's graph in service is not that of build {build_id}, which the pages' "
+                  "dumps and metadata describe; run `kgpub publish` to publish it", file=sys.stderr, flush=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
