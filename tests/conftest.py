@@ -2,18 +2,10 @@
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "data" / "corpus"
-KGPUB = [sys.executable, "-m", "kgpub.cli"]
+from tests.processes import CORPUS, Server
 
 
 @pytest.fixture(scope="session")
@@ -25,50 +17,15 @@ def built(tmp_path_factory):
     return config, run_build(config)
 
 
-class ServerProcess:
-    """`kgpub serve` in a child process on a free port; stopped at the end."""
-
-    def __init__(self, args: list[str], env: dict | None = None):
-        self.process = subprocess.Popen(KGPUB + ["serve", "--port", "0", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                                        env={**os.environ, **(env or {})})
-        self.url = self._wait_for_url()
-
-    def _wait_for_url(self, timeout: float = 60) -> str:
-        deadline = time.time() + timeout
-        lines = []
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                if self.process.poll() is not None:
-                    break
-                continue
-            lines.append(line)
-            m = re.search(r"at (http://[\d.]+:\d+/)", line)
-            if m:
-                url = m.group(1)
-                requests.get(url + "-/versions", timeout=10).raise_for_status()
-                return url
-        self.stop()
-        raise RuntimeError("server did not start:\n" + "".join(lines))
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
 @pytest.fixture(scope="session")
-def serve_data():
-    """Start `kgpub serve --data FILE ...` (a real SPARQL endpoint over those files); all stopped at the end."""
-    started: list[ServerProcess] = []
+def launch(tmp_path_factory):
+    """Start `kgpub serve ARGS` in the environment ENV (the whole of it): the Server; all are stopped at the end."""
+    started: list[Server] = []
+    logs = tmp_path_factory.mktemp("server-logs")
 
-    def start(*files: Path) -> str:
-        started.append(ServerProcess(["--data", *map(str, files)]))
-        return started[-1].url
+    def start(args: list[str], env: dict | None = None) -> Server:
+        started.append(Server(args, logs / f"server-{len(started)}.log", env))
+        return started[-1]
 
     yield start
     for proc in started:
@@ -76,26 +33,26 @@ def serve_data():
 
 
 @pytest.fixture(scope="session")
-def server(built):
-    """A real server process (waitress) serving the session's build."""
-    config, _ = built
-    proc = ServerProcess(["--build-dir", str(config.build_dir)])
-    yield proc.url
-    proc.stop()
-
-
-@pytest.fixture(scope="session")
-def start_server():
-    """Start `kgpub serve` with extra arguments (e.g. --data FILE ...): returns its URL; all are stopped at the end."""
-    started: list[ServerProcess] = []
+def start_server(launch):
+    """Start `kgpub serve` with extra arguments (e.g. --data FILE ...) and environment variables: returns its URL."""
 
     def start(args: list[str], env: dict | None = None) -> str:
-        started.append(ServerProcess(args, env))
-        return started[-1].url
+        return launch(args, {**os.environ, **(env or {})}).url
 
-    yield start
-    for proc in started:
-        proc.stop()
+    return start
+
+
+@pytest.fixture(scope="session")
+def serve_data(start_server):
+    """Start `kgpub serve --data FILE ...` (a real SPARQL endpoint over those files): returns its URL."""
+    return lambda *files: start_server(["--data", *map(str, files)])
+
+
+@pytest.fixture(scope="session")
+def server(built, start_server):
+    """A real server process (waitress) serving the session's build."""
+    config, _ = built
+    return start_server(["--build-dir", str(config.build_dir)])
 
 
 # A real Virtuoso and a server answering from it, shared by tests/virtuoso/ and the end-to-end tests.

@@ -1,24 +1,19 @@
-"""Helpers of the reliability tests: private corpora and build folders, real `kgpub` processes and their logs."""
+"""What the reliability tests share: private corpora and build folders, `kgpub build` runs, raw HTTP requests."""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "data" / "corpus"
-KGPUB = [sys.executable, "-m", "kgpub.cli"]
+from tests.processes import CORPUS, KGPUB, ROOT
+
 QUERY_TIMEOUT = "2"  # seconds: short, so runaway queries are stopped quickly in these tests
 
 
@@ -54,48 +49,6 @@ def manifest_of(build_dir: Path, build_id: str) -> dict:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-class Server:
-    """`kgpub serve` in a child process on a free loopback port; everything it prints goes to a log file."""
-
-    def __init__(self, args: list[str], log: Path, env: dict | None = None):
-        self.log = log
-        self.handle = open(log, "w")
-        self.process = subprocess.Popen(KGPUB + ["serve", "--host", "127.0.0.1", "--port", "0", *args], cwd=ROOT,
-                                        stdout=self.handle, stderr=subprocess.STDOUT, env=env or kgpub_env())
-        self.url = self._wait_for_url()
-
-    def _wait_for_url(self, timeout: float = 120) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(r"at (http://[\d.]+:\d+/)", self.output())
-            if m:
-                return m.group(1)
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("the server did not start:\n" + self.output())
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def kill(self) -> None:
-        """SIGKILL, as the kernel's OOM killer or a power cut would stop it: no clean-up code runs."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=15)
-        self.handle.close()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-        self.handle.close()
 
 
 def get(url: str, **kwargs) -> requests.Response:

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from reliability_kit import build, copy_corpus, current_id, get, manifest_of, sha256
+from tests.reliability.reliability_kit import build, copy_corpus, current_id, get, manifest_of, sha256
 
 
 @pytest.fixture(scope="module")

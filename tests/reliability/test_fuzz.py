@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.load import ORDINARY, PROLOGUE
-from reliability_kit import ROOT
+from tests.processes import ROOT
 
 # What the site answers, as the README documents it; 501 and 505 are waitress's answers to HTTP it does not speak.
 DOCUMENTED = {200, 204, 301, 302, 303, 304, 308, 400, 403, 404, 405, 406, 413, 415, 431, 501, 503, 505}

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from reliability_kit import get, get_raw, raw_request
+from tests.reliability.reliability_kit import get, get_raw, raw_request
 
 from server.guard import Refused, check_service
 

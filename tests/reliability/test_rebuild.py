@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from reliability_kit import KGPUB, ROOT, build, copy_corpus, current_id, get, kgpub_env, manifest_of, sha256
+from tests.processes import KGPUB, ROOT
+from tests.reliability.reliability_kit import build, copy_corpus, current_id, get, kgpub_env, manifest_of, sha256
 
 from bench.load import ORDINARY, Client
 

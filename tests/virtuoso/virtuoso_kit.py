@@ -9,12 +9,13 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.processes import KGPUB, stop_process
 
 VIRTUOSO_T = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 # A fresh database's administrator; the instance listens on loopback only and lives for one test session.
@@ -90,13 +91,7 @@ class Virtuoso:
         raise RuntimeError("Virtuoso did not start:\n" + (self.folder / "stdout.log").read_text()[-3000:])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=30)
         self.log.close()
 
 
@@ -115,7 +110,7 @@ def virtuoso(tmp_path_factory):
 def published(built, virtuoso):
     """The session's build published to Virtuoso with `kgpub publish` (the real command): its output."""
     config, _ = built
-    done = subprocess.run([sys.executable, "-m", "kgpub.cli", "publish", "--build-dir", str(config.build_dir),
+    done = subprocess.run(KGPUB + ["publish", "--build-dir", str(config.build_dir),
                            "--to", virtuoso.update], capture_output=True, text=True,
                           env={**os.environ, **virtuoso.env}, timeout=300)
     assert done.returncode == 0, done.stderr
