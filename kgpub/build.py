@@ -103,9 +103,10 @@ def new_build_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
 
 
-def input_fingerprint(config: Config, docs: list[Document]) -> str:
-    """A hash of everything a build's output depends on: texts, rules, code, shapes, ontology and settings."""
-    digest = hashlib.sha256(rules_fingerprint(config.records_dir).encode())
+def input_fingerprint(config: Config, docs: list[Document], rules: str) -> str:
+    """A hash of everything a build's output depends on: texts, rules (their fingerprint), code, shapes, ontology
+    and settings."""
+    digest = hashlib.sha256(rules.encode())
     for folder in (Path(__file__).parent, SHAPES_FILE.parent, ONTOLOGY_FILE.parent):
         for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*.ttl")):
             digest.update(path.read_bytes())
@@ -152,13 +153,14 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
             registry = load_registry(config.records_dir)
         except RecordError as err:
             raise BuildError(str(err)) from None
-        fingerprint = input_fingerprint(config, docs)
+        rules = rules_fingerprint(config.records_dir)
+        fingerprint = input_fingerprint(config, docs, rules)
         unchanged = unchanged_build(config.build_dir, fingerprint)
         if unchanged is not None and not force:
             progress.say(f"nothing changed since build {unchanged.build_id}: it stays in service "
                          "(--force to rebuild anyway)")
             return BuildResult(unchanged.build_id, unchanged.path, unchanged.manifest)
-        cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules_fingerprint(config.records_dir))
+        cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules)
 
         def report(i: int, doc: Document, mentions: list, cached: bool) -> None:
             kinds = Counter(m.kind for m in mentions)
