@@ -35,7 +35,8 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
     engine = engine or QueryEngine(config.max_concurrent_queries, config.query_timeout)
     app.extensions["kgpub_source"] = source
     app.extensions["kgpub_engine"] = engine
-    app.extensions["kgpub_prefixes"] = {p: str(ns) for p, ns in PREFIXES.items()}
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    app.extensions["kgpub_prefixes"] = prefixes
     app.extensions["kgpub_last_modified"] = last_modified
 
     def page_context() -> dict:
@@ -56,9 +57,9 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
 
     @app.template_filter("short")
     def short(iri: str) -> str:
-        for prefix, namespace in PREFIXES.items():
-            if iri.startswith(str(namespace)):
-                return f"{prefix}:{iri[len(str(namespace)):]}"
+        for prefix, namespace in prefixes.items():
+            if iri.startswith(namespace):
+                return f"{prefix}:{iri[len(namespace):]}"
         return iri
 
     app.register_blueprint(sparql.bp)

@@ -17,7 +17,6 @@ SELECT_OFFERED = ["application/sparql-results+json", "application/sparql-results
                   "text/tab-separated-values", "application/json", "application/xml"]
 GRAPH_OFFERED = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
                  "text/plain"]
-RDF_OFFERED = GRAPH_OFFERED
 READ_ONLY = ("This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, ...) are refused. "
              "Download a dump from /dumps/ to work on a copy of the graph.")
 
@@ -72,14 +71,14 @@ def read_request() -> tuple[str | None, dict[str, list[str]], bool]:
                              "application/sparql-query or application/x-www-form-urlencoded")
 
 
-def chosen_types(params: dict[str, list[str]]) -> tuple[str | None, str | None, bool]:
-    """(SELECT/ASK media type, graph media type, explicitly asked) from format= or the Accept header."""
+def chosen_types(params: dict[str, list[str]]) -> tuple[str | None, str | None]:
+    """(SELECT/ASK media type, graph media type) from format= or the Accept header."""
     fmt = (params.get("format") or [None])[0]
     if fmt:
         media = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-        return (media if media in SELECT_FORMATS else None, media if media in GRAPH_FORMATS else None, True)
+        return media if media in SELECT_FORMATS else None, media if media in GRAPH_FORMATS else None
     accept = request.headers.get("Accept")
-    return best_match(accept, SELECT_OFFERED), best_match(accept, GRAPH_OFFERED), False
+    return best_match(accept, SELECT_OFFERED), best_match(accept, GRAPH_OFFERED)
 
 
 def etag_for(build_id: str, query: str, media: str, params: dict) -> str:
@@ -116,7 +115,7 @@ def endpoint() -> Response:
         # a shared link opened in a browser: the query page, which runs the query it is given
         return Response(render_template("query.html", **current_app.extensions["kgpub_page_context"]()),
                         mimetype="text/html")
-    select_type, graph_type, _explicit = chosen_types(params)
+    select_type, graph_type = chosen_types(params)
     if select_type is None and graph_type is None:
         return plain(406, "none of the media types in Accept (or format=) can carry SPARQL results; "
                           "accept one of: " + ", ".join(SELECT_OFFERED[:4] + GRAPH_OFFERED[:4]))
@@ -156,12 +155,12 @@ def describe_service(params: dict[str, list[str]]) -> Response:
     """GET /sparql without a query: the SPARQL Service Description as RDF, or the query page for browsers."""
     fmt = (params.get("format") or [None])[0]
     media = FORMAT_ALIASES.get(fmt.lower(), fmt) if fmt else best_match(request.headers.get("Accept"),
-                                                                     ["text/html"] + RDF_OFFERED)
+                                                                     ["text/html"] + GRAPH_OFFERED)
     if media == "text/html" or media is None and not fmt:
         return Response(render_template("query.html", **current_app.extensions["kgpub_page_context"]()),
                         mimetype="text/html")
     if media not in GRAPH_FORMATS:
-        return plain(406, "the service description is available as text/html or " + ", ".join(RDF_OFFERED))
+        return plain(406, "the service description is available as text/html or " + ", ".join(GRAPH_OFFERED))
     from server.describe import service_description
     body = service_description(media)
     return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
