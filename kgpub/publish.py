@@ -49,7 +49,7 @@ class Target:
                  environ: dict[str, str] | None = None) -> Target:
         environ = os.environ if environ is None else environ
         for url in (update_url, graph_store_url or ""):
-            if urllib.parse.urlsplit(url).password or "@" in urllib.parse.urlsplit(url).netloc:
+            if "@" in urllib.parse.urlsplit(url).netloc:  # user:password@ or user@
                 raise PublishError(f"credentials in a URL are refused: set {USER_ENV} and {PASSWORD_ENV} "
                                    "in the environment instead")
         return cls(update_url, graph_store_url or urllib.parse.urljoin(update_url, VIRTUOSO_GRAPH_STORE),
@@ -75,14 +75,14 @@ class StoreClient:
         self.target = target
         self.timeout = timeout
         handlers = []
+        self.digest: urllib.request.HTTPDigestAuthHandler | None = None
         if target.user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in (target.update_url, target.graph_store_url):
                 passwords.add_password(None, url, target.user, target.password or "")
-            handlers = [urllib.request.HTTPDigestAuthHandler(passwords),
-                        urllib.request.HTTPBasicAuthHandler(passwords)]
+            self.digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            handlers = [self.digest, urllib.request.HTTPBasicAuthHandler(passwords)]
         self.opener = urllib.request.build_opener(*handlers)
-        self.digest = urllib.request.HTTPDigestAuthHandler(passwords) if target.user is not None else None
         self.challenge: dict | None = None
 
     def learn_challenge(self, url: str) -> None:
