@@ -193,6 +193,9 @@ def vocabulary_terms(path) -> list[dict]:
 
 
 def vocabulary_response(path, iri_label: str):
+    """The ontology or shapes file: Turtle at its .ttl address, else as the Accept header asks (HTML page or RDF)."""
+    if request.path.endswith(".ttl"):
+        return Response(path.read_bytes(), content_type="text/turtle; charset=utf-8")
     media = media_for(None)
     if media == "text/html":
         return render_template("vocabulary.html", title=iri_label, terms=vocabulary_terms(path),
@@ -208,16 +211,12 @@ def vocabulary_response(path, iri_label: str):
 @bp.route("/ontology")
 @bp.route("/ontology.ttl")
 def ontology():
-    if request.path.endswith(".ttl"):
-        return Response(ONTOLOGY_FILE.read_bytes(), content_type="text/turtle; charset=utf-8")
     return vocabulary_response(ONTOLOGY_FILE, "Ontology")
 
 
 @bp.route("/shapes")
 @bp.route("/shapes.ttl")
 def shapes():
-    if request.path.endswith(".ttl"):
-        return Response(SHAPES_FILE.read_bytes(), content_type="text/turtle; charset=utf-8")
     return vocabulary_response(SHAPES_FILE, "Shapes")
 
 
