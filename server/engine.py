@@ -167,7 +167,7 @@ class QueryEngine:
                 outcome = worker.conn.recv()
                 self.idle.put(worker)
                 return outcome
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):  # BrokenPipeError is an OSError
             pass
         else:
             self._replace(worker)
