@@ -134,6 +134,7 @@ def plot(build: dict, path: Path) -> Path:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     scales = build["scales"]
     sizes = [s["corpus_bytes"] / 1e6 for s in scales]
@@ -153,6 +154,8 @@ def plot(build: dict, path: Path) -> Path:
     ax_mem.legend(fontsize=8)
     for ax in (ax_time, ax_mem):
         ax.grid(True, which="both", alpha=0.3)
+        ax.xaxis.set_minor_formatter(NullFormatter())  # log-axis minor labels overlap; label the sizes measured
+        ax.set_xticks(sizes, [f"{size:.2g}" for size in sizes])
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
