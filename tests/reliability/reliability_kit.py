@@ -36,6 +36,14 @@ def build(corpus: Path, build_dir: Path, *extra: str, env: dict | None = None) -
                           cwd=ROOT, capture_output=True, text=True, env=env or kgpub_env(), timeout=300)
 
 
+def built_copy(root: Path) -> tuple[Path, Path]:
+    """A private copy of the corpus under `root`, built into a build folder of its own: (corpus, build_dir)."""
+    corpus, build_dir = copy_corpus(root / "corpus"), root / "builds"
+    done = build(corpus, build_dir)
+    assert done.returncode == 0, done.stderr
+    return corpus, build_dir
+
+
 def current_id(build_dir: Path) -> str | None:
     try:
         return os.readlink(build_dir / "current")

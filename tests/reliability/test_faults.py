@@ -5,16 +5,13 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.reliability.reliability_kit import build, copy_corpus, current_id, get, manifest_of, sha256
+from tests.reliability.reliability_kit import build, built_copy, current_id, get, manifest_of, sha256
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, start):
     """A private corpus and build folder, built once, and a server over it: (corpus, build_dir, server)."""
-    root = tmp_path_factory.mktemp("faults")
-    corpus, build_dir = copy_corpus(root / "corpus"), root / "builds"
-    done = build(corpus, build_dir)
-    assert done.returncode == 0, done.stderr
+    corpus, build_dir = built_copy(tmp_path_factory.mktemp("faults"))
     return corpus, build_dir, start(["--build-dir", str(build_dir)])
 
 

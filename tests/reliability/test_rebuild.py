@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 from tests.processes import KGPUB, ROOT
-from tests.reliability.reliability_kit import build, copy_corpus, current_id, get, kgpub_env, manifest_of, sha256
+from tests.reliability.reliability_kit import (build, built_copy, current_id, get, kgpub_env, manifest_of,
+                                               sha256)
 
 from bench.load import ORDINARY, Client
 
@@ -29,10 +30,7 @@ irreconcilability of class antagonisms" (Collected Works, Volume 25, page 387). 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, start):
     """A private corpus and build folder, built once, and a server over it: (corpus, build_dir, server)."""
-    root = tmp_path_factory.mktemp("rebuild")
-    corpus, build_dir = copy_corpus(root / "corpus"), root / "builds"
-    done = build(corpus, build_dir)
-    assert done.returncode == 0, done.stderr
+    corpus, build_dir = built_copy(tmp_path_factory.mktemp("rebuild"))
     # a generous query time limit: these tests are about which build answers, not about runaway queries
     return corpus, build_dir, start(["--build-dir", str(build_dir)], kgpub_env(KGPUB_QUERY_TIMEOUT="60"))
 
