@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import re
 import sys
 import time
@@ -12,17 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from extract.corpus import CorpusError, Document, list_corpus, read_document
-from extract.documents import document_records
-from extract.emit import Minter, corpus_triples
 from extract.registry import RecordError, load_registry, name_key
-from extract.resolve import resolve
 from kgpub.builds import Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
-from kgpub.extraction import MentionCache, extract_corpus, rules_fingerprint
-from kgpub.output import sorted_ntriples, write_dumps, write_manifest
-from ontology.vocab import ONTOLOGY_FILE
-from shapes.validate import SHAPES_FILE, Report, validate_ntriples
+from kgpub.fingerprint import input_fingerprint, rules_fingerprint
+
+if TYPE_CHECKING:
+    from shapes.validate import Report
 
 
 class BuildError(Exception):
@@ -103,22 +101,6 @@ def new_build_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
 
 
-def input_fingerprint(config: Config, docs: list[Document], rules: str) -> str:
-    """A hash of everything a build's output depends on: texts, rules (their fingerprint), code, shapes, ontology
-    and settings."""
-    digest = hashlib.sha256(rules.encode())
-    for folder in (Path(__file__).parent, SHAPES_FILE.parent, ONTOLOGY_FILE.parent):
-        for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*.ttl")):
-            digest.update(path.read_bytes())
-    for doc in docs:
-        digest.update(f"{doc.doc_id}\0{doc.sha256}\0".encode())
-    readme = config.corpus_dir / "README.md"
-    if readme.exists():
-        digest.update(readme.read_bytes())
-    digest.update(f"{config.base_iri}\0{config.title}\0{config.license}".encode())
-    return digest.hexdigest()
-
-
 def unchanged_build(build_dir: Path, fingerprint: str) -> Build | None:
     """The build in service if it was made from exactly the same input, else None."""
     try:
@@ -160,6 +142,14 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
             progress.say(f"nothing changed since build {unchanged.build_id}: it stays in service "
                          "(--force to rebuild anyway)")
             return BuildResult(unchanged.build_id, unchanged.path, unchanged.manifest)
+        # The rest of the pipeline is imported only now: a build with nothing changed stays a file read and a hash.
+        from extract.documents import document_records
+        from extract.emit import Minter, corpus_triples
+        from extract.resolve import resolve
+        from kgpub.extraction import MentionCache, extract_corpus
+        from kgpub.output import sorted_ntriples, write_dumps, write_manifest
+        from shapes.validate import validate_ntriples
+
         cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules)
 
         def report(i: int, doc: Document, mentions: list, cached: bool) -> None:

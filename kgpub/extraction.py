@@ -1,7 +1,6 @@
 """Extraction for a build: each document's mentions cached on disk, the rest extracted in parallel on every core."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -11,21 +10,11 @@ from pathlib import Path
 
 from extract.corpus import Document
 from extract.model import Mention
-from extract.pipeline import EXTRACTOR_VERSION, DocumentMentions, extract_document
+from extract.pipeline import DocumentMentions, extract_document
 from extract.registry import Registry
 
-EXTRACT_CODE = Path(__file__).resolve().parent.parent / "extract"
 # Below this many characters to extract, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400_000
-
-
-def rules_fingerprint(records_dir: Path) -> str:
-    """A hash of everything extraction depends on besides the text: its code, its version and the records."""
-    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
-    for path in sorted(EXTRACT_CODE.glob("*.py")) + sorted(records_dir.glob("*.toml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:20]
 
 
 class MentionCache:
