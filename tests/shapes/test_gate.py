@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import kgpub.build
+import extract.emit
 from kgpub.build import ValidationFailed, run_build
 from kgpub.builds import current_build
 from kgpub.cli import main
@@ -45,7 +45,7 @@ def served(tmp_path):
 
 def test_a_violating_graph_is_not_published_and_the_last_build_stays(served, monkeypatch):
     config, good = served
-    monkeypatch.setattr(kgpub.build, "corpus_triples", nameless_people(kgpub.build.corpus_triples))
+    monkeypatch.setattr(extract.emit, "corpus_triples", nameless_people(extract.emit.corpus_triples))
     with pytest.raises(ValidationFailed) as failed:
         run_build(config, force=True)
     counts = failed.value.report.counts()
@@ -57,7 +57,7 @@ def test_a_violating_graph_is_not_published_and_the_last_build_stays(served, mon
 
 def test_the_cli_prints_a_grouped_report_and_exits_non_zero(served, monkeypatch, capsys):
     config, good = served
-    monkeypatch.setattr(kgpub.build, "corpus_triples", nameless_people(kgpub.build.corpus_triples))
+    monkeypatch.setattr(extract.emit, "corpus_triples", nameless_people(extract.emit.corpus_triples))
     status = main(["build", "--force", "--quiet", "--corpus", str(config.corpus_dir),
                    "--build-dir", str(config.build_dir)])
     err = capsys.readouterr().err
