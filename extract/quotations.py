@@ -143,7 +143,10 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
     opened: int | None = None
     reopen: list[int] = []
     note_lines = [(m.start(), text.find("\n", m.end()) % (len(text) + 1)) for m in FOOTNOTE_LINE_START.finditer(text)]
+    nested: set[int] = set()
     for i in (m.start() for m in re.finditer('"', text)):
+        if i in nested:
+            continue
         if opened is not None and any(a <= i < b and opened < a for a, b in note_lines):
             continue  # a footnote printed inside an open quotation: its quoted title is not the quotation's end
         kind = classify(text, raw, norm, i)
@@ -166,8 +169,12 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
             if kind != "close":
                 opened, reopen = i, []
             continue
-        if kind == "open":  # a second opening in the same paragraph: the first mark was stray
-            opened, reopen = i, []
+        if kind == "open":
+            inner = nested_marks(text, raw, norm, i)
+            if inner:  # a quote inside the quotation in the same marks: "... they "forget" to add ..."
+                nested.update(inner)
+                continue
+            opened, reopen = i, []  # else a second opening in the same paragraph: the first mark was stray
             continue
         if closes_inner(text, raw, norm, opened, i):
             continue
@@ -179,6 +186,27 @@ def quoted_spans(text: str, raw: str, norm) -> list[Quote]:
         salvaged = unclosed(text, opened, reopen, min(ends, opened + MAX_CHARS), out)
         out.extend([salvaged] if salvaged else [])
     return out + single_quoted(text, raw, norm, out)
+
+
+DOUBLE_MARK = re.compile('"')
+
+
+def nested_marks(text: str, raw: str, norm, i: int) -> list[int]:
+    """The marks of a quote opened at i inside an open quotation, when the marks from i to the paragraph's end nest
+    cleanly (every one an unambiguous opening or closing) and a mark is left over to close the outer quotation; else
+    none: the earlier opening was a stray mark."""
+    brk = PARAGRAPH_BREAK.search(text, i)
+    marks = [m.start() for m in DOUBLE_MARK.finditer(text, i, brk.start() if brk else len(text))]
+    depth, inner = 1, []
+    for j in marks:
+        kind = classify(text, raw, norm, j)
+        if kind == "?":
+            return []
+        depth += 1 if kind == "open" else -1
+        if depth == 0:
+            return inner
+        inner.append(j)
+    return []
 
 
 def closes_inner(text: str, raw: str, norm, opened: int, i: int) -> bool:

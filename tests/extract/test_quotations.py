@@ -440,3 +440,14 @@ def test_a_quotation_left_open_closes_before_the_citation_ending_its_paragraph()
     [q] = quotes_of(text)
     assert q.attr("passage").endswith("slow, cautious organizational work")
     assert q.attr("volume") == 25
+
+
+def test_a_quote_nested_in_the_same_marks_stays_inside_the_quotation():
+    text = ('- Consider the following statements by Lenin:\n\n'
+            '  \u201cThe proletariat needs the state \u2014 this is repeated by all the opportunists, who assure us '
+            'that this is what Marx taught. But they \u201cforget\u201d to add that, in the first place, according to '
+            'Marx, the proletariat needs only a state which is withering away\u2026\u201d\n')
+    [q] = quotes_of(text)
+    assert q.text.startswith("The proletariat needs the state")
+    assert q.text.endswith("withering away\u2026")
+    assert "\u201cforget\u201d" in q.text
