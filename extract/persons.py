@@ -72,6 +72,10 @@ TRANSLITERATIONS = [(re.compile(r"off$"), "ov"), (re.compile(r"eff$"), "ev"), (r
 INNER_CAPITAL = re.compile(r"\b((?:Ma?c|De)(?=[A-Z][a-z]))([A-Z])")
 
 
+# A ruler's surname naming his dynasty, not him: "the Romanov house", "the Hohenzollern monarchy".
+DYNASTY = re.compile(r"s?[ \t]+(?:house|dynasty|family|monarchy)\b")
+
+
 def transliterations(name: str) -> set[str]:
     """The other spellings of a name ending in a Russian surname: 'Krasnov' <-> 'Krasnoff'; and a surname with a
     capital inside ('McLellan', 'MacDonald') also as writers often case it ('Mclellan', 'Macdonald')."""
@@ -108,7 +112,7 @@ def find_known(text: str, registry: Registry) -> list[tuple[int, int, str, str, 
     names = known_names(registry)
     pattern = _known_pattern(id(registry), tuple(sorted(names)))
     return [(s, e, surface, names[fold(surface)], "person:record")
-            for s, e, surface in find_names(pattern, text) if fold(surface) in names]
+            for s, e, surface in find_names(pattern, text) if fold(surface) in names and not DYNASTY.match(text, e)]
 
 
 def canonical_surname(name: str) -> str:
@@ -146,7 +150,7 @@ def one_edit(a: str, b: str) -> bool:
 
 def plausible(name: str, blocked: set[str]) -> bool:
     """Whether a capitalised phrase can be a person's name (no function word, nation, party or title)."""
-    words = [w.rstrip(".") for w in name.split()]
+    words = [part for w in name.split() for part in w.rstrip(".").split("-")]  # "Social-Democrats": a party
     return (name not in blocked and not any(w in NOT_NAMES for w in words)
             and not any(w.isupper() and len(w) > 1 for w in words))
 
@@ -192,7 +196,7 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
             for s, e, name in members:
                 add(s, e, fold(name), "list")
     for m in RUSSIAN_SURNAME.finditer(text):
-        if m.group("name") not in PLACES and not sentence_initial(text, m.start()):
+        if m.group("name") not in PLACES and not sentence_initial(text, m.start()) and not DYNASTY.match(text, m.end()):
             add(m.start(), m.end(), m.group("name"), "surname-shape")
     surnames = {form: key for key, name in found.items() if len(name.split()[-1]) > 2
                 for form in {name.split()[-1], *transliterations(name.split()[-1])}}

@@ -67,3 +67,19 @@ def test_joined_credit_fields_credit_every_name():
     text = "Transcription/HTML Markup: David Walters and Einde O'Callaghan\nProofread: Andy Blunden\n"
     assert persons_of(text) == {"David Walters": "new:david-walters", "Einde O'Callaghan": "new:einde-ocallaghan",
                                 "Andy Blunden": "new:andy-blunden"}
+
+
+def test_a_party_in_a_list_of_names_is_no_person():
+    text = ("Lenin expresses a deep admiration for Marx and a concurrent disgust for what he sees as deliberately "
+            "malicious distortions of Marx's views (Kautsky, Bernstein, Social-Democrats, etc).")
+    found = persons_of(text)
+    assert "Social-Democrats" not in found
+    assert found["Bernstein"] == "eduard-bernstein"
+
+
+def test_a_rulers_surname_naming_his_dynasty_is_no_person():
+    text = ("People who had belonged to the old police, the gendarmerie or the Romanov house had no vote at all. "
+            "Adopted under Brezhnev, in force until the Union dissolved.")
+    found = persons_of(text)
+    assert "Romanov" not in found
+    assert found["Brezhnev"] == "leonid-brezhnev"
