@@ -59,6 +59,9 @@ TRAILING = re.compile(rf"[,.;:]?\s*(?:(?:{SPEECH_VERBS})\s+|--?\s*)")
 PRONOUN_SPEECH = re.compile(rf"\b(?:he|she|He|She)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS})\b|\bin which (?:he|she)\b")
 # Someone else's words put hypothetically ("we would have to say that ...") are not a quotation.
 HYPOTHETICAL = re.compile(r"\bwould\s+(?:have\s+to\s+|be\s+to\s+)?(?:say|admit|conclude)\s+(?:that\s+)?$")
+# A quoted heading of a part of a work is its title, not a quotation: 'in section 2, "What is to replace ...?"'.
+SECTION_TITLE = re.compile(r"\b(?:[Ss]ection|[Cc]hapter|[Pp]art)\s+(?:[IVXLC]+|\d{1,2})?[.,:]?\s*$"
+                           r"|\b(?:[Ss]ection|[Cc]hapter)\s+(?:entitled|titled|headed)\s*$")
 # Editors' notes printed inside a quotation: "* My italics. -- J. St."
 EDITORIAL_NOTE = re.compile(r"(?:^|(?<=\s))\*+\s*(?:My|Our)\s+(?:italics|emphasis)\.?(?:\s*--\s*[A-Z][\w. ]{0,12}?\.)?")
 PAGE_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,4}[ \t]*$", re.M)
@@ -374,7 +377,8 @@ def persons_in(spans, lo: int, hi: int, quoted: list[tuple[int, int]]) -> list[M
 
 # A person named as the one quoted by someone else: "to quote Deutscher", "Deutscher's succinct description".
 QUOTED_BEFORE = re.compile(r"\bquot(?:e|es|ed|ing)\s+$")
-QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|summary|formulation|definition)\b")
+QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|summary|formulation|definition|critique|"
+                          r"elaboration|thoughts|remarks|statement|explanation|observation|argument)\b")
 
 
 def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention]) -> Mention | None:
@@ -467,7 +471,7 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
         if title_like(text, q, work_spans):
             continue
         lead = text[sentence_start(text, q.start - 1, paragraph_start(text, q.start)):q.start - 1]
-        if HYPOTHETICAL.search(lead):
+        if HYPOTHETICAL.search(lead) or SECTION_TITLE.search(lead):
             continue
         q.facts["passage"] = body
         quotes.append(q)
@@ -688,8 +692,8 @@ def speaker_after(text: str, q: Quote, person_spans, work_spans, work: str | Non
     """The person an attribution after the closing quote names ('," says Marx in his letter', '"--Bob Avakian'),
     and the work its clause names ('in a preface to the Communist Manifesto') when none is known yet."""
     m = TRAILING.match(text, q.end + 1)
-    if m is None or m.end() - q.end > 12:
-        return None, work
+    if m is None or m.end() - q.end > 12 or PARAGRAPH_BREAK.search(text, q.end + 1, m.end()):
+        return None, work  # a dash opening the next paragraph is a list item's, not an attribution's
     speaker = next((p for s, e, p in person_spans if s == m.end()), None)
     if speaker is not None and work is None:
         clause_end = SENTENCE_END.search(text, m.end(), m.end() + 200)
@@ -712,7 +716,7 @@ def lead_region(text: str, q: Quote, earlier: list[Quote]) -> tuple[int, int]:
     region_end = min(para, line_start) if line_start > para else para
     tail = strip_marks(text[:region_end].rstrip())
     last = text[sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1)):region_end]
-    if tail.endswith(":") or FOLLOWING.search(last):
+    if tail.endswith(":") or FOLLOWING.search(last) or tail.endswith(",") and SPEECH_VERB.search(last):
         start = sentence_start(text, region_end - 1, paragraph_start(text, region_end - 1))
         before = len(text[:start].rstrip())
         if len(text[start:region_end].split()) <= 3 and before:  # a bare "Listen:": the sentence before says who

@@ -451,3 +451,28 @@ def test_a_quote_nested_in_the_same_marks_stays_inside_the_quotation():
     assert q.text.startswith("The proletariat needs the state")
     assert q.text.endswith("withering away\u2026")
     assert "\u201cforget\u201d" in q.text
+
+
+def test_a_lead_in_ending_with_a_comma_names_the_speaker_of_the_quotation_below():
+    text = ("- Commenting on Marx\u2019s conclusions from the revolution of 1848-51, Lenin says that,\n\n"
+            "   \u201cIn the above quoted passage, the question [of the state] is treated in a concrete manner, and "
+            "the conclusion is extremely precise: all previous revolutions perfected the state machine, whereas it "
+            "must be broken, smashed.\u201d\n")
+    [q] = quotes_of(text)
+    assert q.attr("speaker") == "vladimir-lenin"
+
+
+def test_the_person_whose_elaboration_is_quoted_speaks_and_a_list_dash_after_is_no_attribution():
+    text = ("- Lenin notes Engels\u2019 elaboration on the activities of the proletarian state regarding the "
+            "collection of rent from The Housing Question:\n\n"
+            "   \u201cthere is already a sufficient quantity of houses in the big cities to remedy immediately all "
+            "real 'housing shortage', provided they are used judiciously.\u201d\n\n"
+            "- Lenin re-presents Marx and Engels\u2019 remarkable critique of anarchists:\n")
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("work")) == ("friedrich-engels", "the-housing-question")
+
+
+def test_a_quoted_section_heading_is_no_quotation():
+    text = ('Lenin discusses this question in section 2, "What is to replace the smashed state machine?" He says '
+            'it plainly.')
+    assert quotes_of(text) == []
