@@ -275,8 +275,9 @@ def single_quoted(text: str, raw: str, norm, doubles: list[Quote]) -> list[Quote
 
 # A lead-in announcing a set-off passage: "X goes on to quote Y's description:", "Lenin writes:".
 BLOCK_LEAD = re.compile(rf"\b(?:quot(?:e|es|ed|ing)|description|words|passage|account|{SPEECH_VERBS})\b[^.!?\n]*:$")
-# What opens a list item or an argument's step, not a passage of someone else's: "1)", "a)", "2.", "Firstly".
-ITEM_OPENING = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|(?:First|Second|Third|Four)(?:ly)?\b)")
+# What opens a list item or an argument's step, not a passage of someone else's: "1)", "a)", "2.", "Firstly",
+# a bullet ("- Socialism in One Country: ...").
+ITEM_OPENING = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|(?:First|Second|Third|Four)(?:ly)?\b|[-*\u2022\u2013]\s)")
 BLOCK_MIN_WORDS = 12
 
 

@@ -476,3 +476,20 @@ def test_a_quoted_section_heading_is_no_quotation():
     text = ('Lenin discusses this question in section 2, "What is to replace the smashed state machine?" He says '
             'it plainly.')
     assert quotes_of(text) == []
+
+
+def test_a_bulleted_list_after_a_lead_in_with_a_colon_is_no_block_quotation():
+    text = ("Stalin added several innovations to Lenin's theories:\n\n"
+            "- Socialism in One Country: The\n  doctrine that the USSR could build socialism without international\n"
+            "  revolution, contradicting Lenin and\n  Leon Trotsky's belief in the necessity of world revolution\n"
+            "- Bureaucratic Centralization: Extreme concentration of power that\n  eliminated remaining party democracy\n")
+    assert quotes_of(text) == []
+
+
+def test_a_quotation_after_a_named_rules_document_takes_it_as_work():
+    text = ('While Marx wrote in the Provisional Rules of the\nFirst International that "the emancipation of the '
+            'working classes must\nbe conquered by the working classes themselves," Marxism-Leninism\ninstalled '
+            'vanguard party rule.')
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("work")) == (
+        "karl-marx", "provisional-rules-of-the-international-working-mens-association")

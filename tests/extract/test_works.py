@@ -141,3 +141,9 @@ def test_a_newspaper_cited_by_its_issue_is_its_own_paper():
     text = "we shall completely build socialism' (Kurskaya Pravda, No. 279,\nDecember 8, 1925). Is this"
     [work] = works_of(text)
     assert work.attr("title") == "Kurskaya Pravda"
+
+
+def test_stalins_dialectical_and_historical_materialism_is_a_known_work():
+    text = "Stalin's 1938 work Dialectical and Historical Materialism codified\nMarxist philosophy into rigid orthodoxy."
+    [w] = works_of(text)
+    assert (w.key, w.text) == ("dialectical-and-historical-materialism", "Dialectical and Historical Materialism")
