@@ -93,7 +93,9 @@ def normalise(name: str, g: dict, context_year: int | None) -> str | None:
         return f"{y1:04d}"
     if name in ("year-range", "year-to-range", "between-years"):
         y2 = expand_year(y1, g["y2"])
-        return f"{y1:04d}/{y2:04d}" if y1 < y2 <= y1 + 100 else None
+        # a dash between two long-apart numbers is rather an identifier; words say a period: "(1613 to 1917)"
+        span = 100 if name == "year-range" else 400
+        return f"{y1:04d}/{y2:04d}" if y1 < y2 <= y1 + span else None
     if name in ("month-year", "in-month"):
         return f"{y1:04d}-{m1:02d}"
     if name == "month-range-year":

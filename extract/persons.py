@@ -28,7 +28,10 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
     ("says", rf"\b(?:{VERBS})[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
     ("name-says", rf"(?P<name>{NAME}){ASIDE}?[ \t]+(?:{VERBS})\b"),
     ("and-co", rf"(?P<name>{NAME})[ \t]+(?:and|&)[ \t]+Co\."),
-    ("like", rf"\b(?:people|men|leaders|gentlemen|figures|renegades|heroes)[ \t]+(?:like|such[ \t]+as)[ \t]+"
+    ("words-of", rf"\b[Ii]n[ \t]+the[ \t]+words[ \t]+of[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
+    ("put-it", rf"\bas[ \t]+(?P<name>{NAME})[ \t]+(?:has[ \t]+|had[ \t]+)?put[ \t]+it\b"),
+    ("like", rf"\b(?:people|men|leaders|gentlemen|figures|renegades|heroes|philosophers|scientists|thinkers|writers|"
+             rf"historians|theorists|revolutionaries)[ \t]+(?:like|such[ \t]+as)[ \t]+"
              rf"(?P<name>{LIST_OF_NAMES}(?:,[ \t]+{LIST_OF_NAMES})*)"),
 ]
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.

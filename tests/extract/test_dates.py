@@ -84,3 +84,8 @@ def test_a_year_after_in_dates_an_event_not_a_period():
     text = "From Lenin's death in 1924 to 1949 when Mao won the Chinese Revolution, Stalin protected the Soviet Union"
     assert dates(text) == [("1924", "1924"), ("1949", "1949")]
     assert [v for _, v in dates("the years from 1924 to 1949")] == ["1924/1949"]
+
+
+def test_a_period_over_a_century_in_words_is_one_range():
+    text = "The Romanovs were the ruling family of the Russian Empire for more than 300 years (1613 to 1917)."
+    assert dates(text) == [("1613 to 1917", "1613/1917")]

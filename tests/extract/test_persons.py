@@ -83,3 +83,21 @@ def test_a_rulers_surname_naming_his_dynasty_is_no_person():
     found = persons_of(text)
     assert "Romanov" not in found
     assert found["Brezhnev"] == "leonid-brezhnev"
+
+
+def test_persons_introduced_by_in_the_words_of_as_x_put_it_and_such_as():
+    text = ("In the words of Lydia Dan, the famine had been a vital landmark in the history of the revolution. "
+            "There was, as Dominic Lieven has put it, 'an instinctive sense that Germanic arrogance towards the Slavs "
+            "entailed an implicit denial'. Many of the greatest minds of the day were either from or lived in Germany, "
+            "including philosophers like Marx, Hegel, and Nietzsche, along with scientists such as Einstein and Planck.")
+    found = persons_of(text)
+    assert found["Lydia Dan"].startswith("new:") and found["Dominic Lieven"].startswith("new:")
+    assert found["Hegel"] == "georg-wilhelm-friedrich-hegel"
+    assert {"Nietzsche", "Einstein", "Planck"} <= set(found)
+
+
+def test_rulers_named_with_an_epithet_are_known_persons():
+    text = ("The family has a great cast of characters that you may be familiar with: Peter the Great, "
+            "Catherine the Great, and Ivan the Terrible.")
+    assert persons_of(text) == {"Peter the Great": "peter-the-great", "Catherine the Great": "catherine-the-great",
+                                "Ivan the Terrible": "ivan-the-terrible"}
