@@ -60,8 +60,9 @@ PRONOUN_SPEECH = re.compile(rf"\b(?:he|she|He|She)\s+(?:\w+\s+){{0,2}}?(?:{SPEEC
 # Someone else's words put hypothetically ("we would have to say that ...") are not a quotation.
 HYPOTHETICAL = re.compile(r"\bwould\s+(?:have\s+to\s+|be\s+to\s+)?(?:say|admit|conclude)\s+(?:that\s+)?$")
 # A quoted heading of a part of a work is its title, not a quotation: 'in section 2, "What is to replace ...?"'.
-SECTION_TITLE = re.compile(r"\b(?:[Ss]ection|[Cc]hapter|[Pp]art)\s+(?:[IVXLC]+|\d{1,2})?[.,:]?\s*$"
+SECTION_TITLE = re.compile(r"\b(?:[Ss]ection|[Cc]hapter|[Pp]art)\s+(?:[IVXLC]+|\d{1,2})?,?\s*$"
                            r"|\b(?:[Ss]ection|[Cc]hapter)\s+(?:entitled|titled|headed)\s*$")
+TITLE_MAX_WORDS = 12
 # Editors' notes printed inside a quotation: "* My italics. -- J. St."
 EDITORIAL_NOTE = re.compile(r"(?:^|(?<=\s))\*+\s*(?:My|Our)\s+(?:italics|emphasis)\.?(?:\s*--\s*[A-Z][\w. ]{0,12}?\.)?")
 PAGE_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,4}[ \t]*$", re.M)
@@ -472,7 +473,7 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
         if title_like(text, q, work_spans):
             continue
         lead = text[sentence_start(text, q.start - 1, paragraph_start(text, q.start)):q.start - 1]
-        if HYPOTHETICAL.search(lead) or SECTION_TITLE.search(lead):
+        if HYPOTHETICAL.search(lead) or SECTION_TITLE.search(lead) and len(body.split()) <= TITLE_MAX_WORDS:
             continue
         q.facts["passage"] = body
         quotes.append(q)

@@ -493,3 +493,10 @@ def test_a_quotation_after_a_named_rules_document_takes_it_as_work():
     [q] = quotes_of(text)
     assert (q.attr("speaker"), q.attr("work")) == (
         "karl-marx", "provisional-rules-of-the-international-working-mens-association")
+
+
+def test_a_passage_quoted_from_a_chapter_named_before_a_colon_stays_a_quotation():
+    text = ('Lenin writes in Chapter V: "The dictatorship of the proletariat imposes a series of restrictions on the '
+            'freedom of the oppressors, the exploiters, the capitalists."')
+    [q] = quotes_of(text)
+    assert q.attr("speaker") == "vladimir-lenin"
