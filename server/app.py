@@ -12,6 +12,7 @@ from kgpub.config import Config
 from ontology.vocab import PREFIXES
 from server import dumps, pages, sparql
 from server.engine import QueryEngine
+from server.fastpath import SparqlFastPath
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -37,6 +38,8 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
     app.extensions["kgpub_engine"] = engine
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     app.extensions["kgpub_prefixes"] = prefixes
+    # one tuple for every job, so that the engine can tell it has already given it to a worker
+    app.extensions["kgpub_prefix_pairs"] = tuple(sorted(prefixes.items()))
     app.extensions["kgpub_last_modified"] = last_modified
 
     def page_context() -> dict:
@@ -105,4 +108,6 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
         return Response("the server could not answer this request; it has been logged. Try again, or report "
                         "the URL to the publisher\n", status=503, mimetype="text/plain")
 
+    if isinstance(engine, QueryEngine):  # queries sent to an external store keep to the Flask view
+        app.wsgi_app = SparqlFastPath(app, app.wsgi_app, SECURITY_HEADERS, app.logger)
     return app

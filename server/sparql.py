@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from server.engine import Job
+from server.engine import Job, Outcome
 from server.guard import Refused, check_service, is_update
 from server.negotiation import best_match
 from server.results import FORMAT_ALIASES, GRAPH_FORMATS, SELECT_FORMATS
@@ -19,6 +19,10 @@ GRAPH_OFFERED = ["text/turtle", "application/n-triples", "application/ld+json", 
                  "text/plain"]
 READ_ONLY = ("This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, ...) are refused. "
              "Download a dump from /dumps/ to work on a copy of the graph.")
+NOT_ACCEPTABLE = ("none of the media types in Accept (or format=) can carry SPARQL results; "
+                  "accept one of: " + ", ".join(SELECT_OFFERED[:4] + GRAPH_OFFERED[:4]))
+# (status, content type, headers, body) of an answer, for Flask's view and the plain WSGI path alike
+Answer = tuple[int, str, dict[str, str], bytes]
 
 
 class ProtocolError(Exception):
@@ -71,19 +75,60 @@ def read_request() -> tuple[str | None, dict[str, list[str]], bool]:
                              "application/sparql-query or application/x-www-form-urlencoded")
 
 
-def chosen_types(params: dict[str, list[str]]) -> tuple[str | None, str | None]:
+def chosen_types(params: dict[str, list[str]], accept: str | None) -> tuple[str | None, str | None]:
     """(SELECT/ASK media type, graph media type) from format= or the Accept header."""
     fmt = (params.get("format") or [None])[0]
     if fmt:
         media = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
         return media if media in SELECT_FORMATS else None, media if media in GRAPH_FORMATS else None
-    accept = request.headers.get("Accept")
     return best_match(accept, SELECT_OFFERED), best_match(accept, GRAPH_OFFERED)
+
+
+def wants_page(params: dict[str, list[str]], method: str, accept: str) -> bool:
+    """Whether a query arrives from a browser following a shared link, to be shown on the query page."""
+    return ("format" not in params and method == "GET" and "text/html" in accept
+            and best_match(accept, ["text/html"] + SELECT_OFFERED + GRAPH_OFFERED) == "text/html")
 
 
 def etag_for(build_id: str, query: str, media: str, params: dict) -> str:
     key = "\x00".join([build_id, query, media, repr(sorted(params.items()))])
-    return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
+    return '"' + hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest() + '"'
+
+
+def make_job(build, query: str, types: tuple[str | None, str | None], params: dict[str, list[str]],
+             max_rows: int, base_iri: str, prefixes: tuple[tuple[str, str], ...]) -> Job:
+    return Job(str(build.store_path), query, types[0], types[1], max_rows,
+               tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
+               base_iri=base_iri, prefixes=prefixes)
+
+
+def plain_answer(status: int, message: str, **headers: str) -> Answer:
+    return status, "text/plain; charset=utf-8", headers, (message.rstrip() + "\n").encode("utf-8")
+
+
+def outcome_answer(outcome: Outcome, build, etag: str, config, last_modified: str, logger) -> Answer:
+    """(status, content type, headers, body) of the answer to a query the engine ran."""
+    if outcome.status == "syntax":
+        return plain_answer(400, f"malformed query: {outcome.message}")
+    if outcome.status == "unacceptable":
+        kinds = SELECT_OFFERED[:4] if outcome.form in ("select", "ask") else GRAPH_OFFERED[:4]
+        return plain_answer(406, f"this {outcome.form.upper()} query's results cannot be given in the requested "
+                                 f"media type; accept one of: {', '.join(kinds)}")
+    if outcome.status == "timeout":
+        return plain_answer(503, outcome.message + "; make the query more selective (add LIMIT, bind variables)",
+                            **{"Retry-After": "5"})
+    if outcome.status == "busy":
+        return plain_answer(503, outcome.message, **{"Retry-After": "2"})
+    if outcome.status != "ok":
+        logger.warning("query engine error: %s", outcome.message)
+        return plain_answer(400, f"the query could not be evaluated: {outcome.message}")
+    headers = {"ETag": etag, "Last-Modified": last_modified, "X-Build": build.build_id, "Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-SPARQL-Truncated"] = f"true; max-rows={config.max_rows}"
+        headers["Warning"] = f'199 - "results truncated to the first {config.max_rows} rows"'
+    mimetype = outcome.media_type
+    charset = "" if mimetype in ("application/sparql-results+json",) else "; charset=utf-8"
+    return 200, mimetype + charset, headers, outcome.body
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -109,46 +154,23 @@ def endpoint() -> Response:
         check_service(query, config.service_allowlist)
     except Refused as err:
         return plain(403, str(err))
-    accept = request.headers.get("Accept") or ""
-    if "format" not in params and request.method == "GET" and "text/html" in accept and best_match(
-            accept, ["text/html"] + SELECT_OFFERED + GRAPH_OFFERED) == "text/html":
+    if wants_page(params, request.method, request.headers.get("Accept") or ""):
         # a shared link opened in a browser: the query page, which runs the query it is given
         return Response(render_template("query.html", **current_app.extensions["kgpub_page_context"]()),
                         mimetype="text/html")
-    select_type, graph_type = chosen_types(params)
-    if select_type is None and graph_type is None:
-        return plain(406, "none of the media types in Accept (or format=) can carry SPARQL results; "
-                          "accept one of: " + ", ".join(SELECT_OFFERED[:4] + GRAPH_OFFERED[:4]))
+    types = chosen_types(params, request.headers.get("Accept"))
+    if types == (None, None):
+        return plain(406, NOT_ACCEPTABLE)
     build, _store = app.extensions["kgpub_source"].get()
-    job = Job(str(build.store_path), query, select_type, graph_type, config.max_rows,
-              tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
-              base_iri=request.base_url, prefixes=tuple(sorted(app.extensions["kgpub_prefixes"].items())))
-    etag = etag_for(build.build_id, query, f"{select_type}|{graph_type}", params)
+    job = make_job(build, query, types, params, config.max_rows, request.base_url,
+                   app.extensions["kgpub_prefix_pairs"])
+    etag = etag_for(build.build_id, query, f"{types[0]}|{types[1]}", params)
     if request.if_none_match and etag.strip('"') in request.if_none_match:
         return Response(status=304, headers={"ETag": etag})
     outcome = app.extensions["kgpub_engine"].run(job)
-    if outcome.status == "syntax":
-        return plain(400, f"malformed query: {outcome.message}")
-    if outcome.status == "unacceptable":
-        kinds = SELECT_OFFERED[:4] if outcome.form in ("select", "ask") else GRAPH_OFFERED[:4]
-        return plain(406, f"this {outcome.form.upper()} query's results cannot be given in the requested "
-                          f"media type; accept one of: {', '.join(kinds)}")
-    if outcome.status == "timeout":
-        return plain(503, outcome.message + "; make the query more selective (add LIMIT, bind variables)",
-                     **{"Retry-After": "5"})
-    if outcome.status == "busy":
-        return plain(503, outcome.message, **{"Retry-After": "2"})
-    if outcome.status != "ok":
-        app.logger.warning("query engine error: %s", outcome.message)
-        return plain(400, f"the query could not be evaluated: {outcome.message}")
-    headers = {"ETag": etag, "Last-Modified": app.extensions["kgpub_last_modified"](build),
-               "X-Build": build.build_id, "Vary": "Accept"}
-    if outcome.truncated:
-        headers["X-SPARQL-Truncated"] = f"true; max-rows={config.max_rows}"
-        headers["Warning"] = f'199 - "results truncated to the first {config.max_rows} rows"'
-    mimetype = outcome.media_type
-    charset = "" if mimetype in ("application/sparql-results+json",) else "; charset=utf-8"
-    return Response(outcome.body, status=200, content_type=mimetype + charset, headers=headers)
+    status, content_type, headers, body = outcome_answer(
+        outcome, build, etag, config, app.extensions["kgpub_last_modified"](build), app.logger)
+    return Response(body, status=status, content_type=content_type, headers=headers)
 
 
 def describe_service(params: dict[str, list[str]]) -> Response:
