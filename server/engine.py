@@ -36,7 +36,7 @@ class Outcome:
     form: str = ""                   # select | ask | graph
     media_type: str = ""
     body: bytes = b""
-    rows: int = 0
+    rows: int = 0                    # at most this many when the store's own writer made the body
     truncated: bool = False
     message: str = ""
     elapsed: float = 0.0
@@ -55,6 +55,47 @@ def dataset_options(job: Job) -> dict:
     return options
 
 
+class MaybeTooMany(Exception):
+    """The results may have more rows than shown: pyoxigraph's writer is stopped."""
+
+
+class RowBound:
+    """A sink for pyoxigraph's SPARQL JSON writer that keeps the bytes and bounds the number of rows: rows are
+    separated by `},{`, which may also occur inside a string, so rows <= separators + 1; past max_rows it stops
+    the writer (and with it the query) by raising MaybeTooMany."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows = max_rows
+        self.chunks: list[bytes] = []
+        self.separators = 0
+        self.tail = b""
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        # a separator across two chunks is counted once: two bytes of tail cannot hold a whole one
+        self.separators += (self.tail + data).count(b"},{")
+        self.tail = data[-2:]
+        self.chunks.append(data)
+        if self.separators >= self.max_rows:
+            raise MaybeTooMany
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def store_json(result: ox.QuerySolutions, max_rows: int) -> tuple[bytes, int] | None:
+    """(SPARQL JSON body, bound on its rows) written by pyoxigraph when the rows surely fit max_rows; else None
+    (the caller runs the query again, counting rows exactly)."""
+    sink = RowBound(max_rows)
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.JSON)
+    except MaybeTooMany:
+        return None
+    body = b"".join(sink.chunks)
+    return body, 0 if body.endswith(b'"bindings":[]}}') else sink.separators + 1
+
+
 def execute(store: ox.Store, job: Job) -> Outcome:
     """Run one job against an open store (in a worker process)."""
     started = time.perf_counter()
@@ -70,6 +111,12 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     if isinstance(result, ox.QuerySolutions):
         if job.select_type is None:
             return Outcome("unacceptable", form="select")
+        if SELECT_FORMATS[job.select_type] == "json":
+            written = store_json(result, job.max_rows)
+            if written is not None:
+                return Outcome("ok", "select", job.select_type, written[0], written[1],
+                               elapsed=time.perf_counter() - started)
+            result = store.query(job.query, **dataset_options(job))  # maybe over max_rows: count them here
         variables = [v.value for v in result.variables]
         rows, truncated = [], False
         for solution in result:
@@ -96,14 +143,19 @@ def execute(store: ox.Store, job: Job) -> Outcome:
 def worker_main(conn) -> None:
     """A worker process: open stores read-only as jobs name them, run jobs, send outcomes back."""
     stores: dict[str, ox.Store] = {}
+    prefixes: tuple = ()
     conn.send("ready")  # started and imported: from now on only the query itself counts against the timeout
     while True:
         try:
-            job = conn.recv()
+            fields = conn.recv()
         except (EOFError, OSError):
             return
-        if job is None:
+        if fields is None:
             return
+        if fields[-1] is None:  # the prefixes this worker was given last time
+            fields = (*fields[:-1], prefixes)
+        prefixes = fields[-1]
+        job = Job(*fields)
         try:
             store = stores.get(job.store_path)
             if store is None:
@@ -112,7 +164,7 @@ def worker_main(conn) -> None:
             outcome = execute(store, job)
         except Exception as err:  # reported to the client as an engine error, never a traceback
             outcome = Outcome("error", message=f"{type(err).__name__}: {err}")
-        conn.send(outcome)
+        conn.send(tuple(vars(outcome).values()))  # a plain tuple pickles in less time than the dataclass
 
 
 class Worker:
@@ -124,6 +176,15 @@ class Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.prefixes: tuple | None = None  # the prefixes last sent: constant, so sent once, not with every job
+
+    def message(self, job: Job) -> tuple:
+        """The job as a tuple of its fields; the prefixes left out (None) when the worker has them already."""
+        fields = tuple(vars(job).values())
+        if job.prefixes is self.prefixes:
+            return (*fields[:-1], None)
+        self.prefixes = job.prefixes
+        return fields
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
         """Wait for a fresh process to start (not part of any query's time); False if it never does."""
@@ -162,9 +223,9 @@ class QueryEngine:
         try:
             if not worker.wait_ready():
                 raise OSError("worker did not start")
-            worker.conn.send(job)
+            worker.conn.send(worker.message(job))
             if worker.conn.poll(limit):
-                outcome = worker.conn.recv()
+                outcome = Outcome(*worker.conn.recv())
                 self.idle.put(worker)
                 return outcome
         except (EOFError, OSError):  # BrokenPipeError is an OSError
