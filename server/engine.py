@@ -205,7 +205,8 @@ class QueryEngine:
         self.timeout = timeout
         self.queue_wait = queue_wait
         self.context = mp.get_context("spawn")
-        self.idle: queue.Queue[Worker] = queue.Queue()
+        # the worker used last goes first: its caches (CPU, store) are warm, the others stay idle
+        self.idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self.lock = threading.Lock()
         self.workers = [Worker(self.context) for _ in range(workers)]
         for worker in self.workers:
