@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from bench import endpoints
 from bench.client import Cell, http_cell, in_process_cell, summary
+from bench.queries import interleaved, parameters, workload
 from kgpub.builds import current_build
 
 MIX = "mix"
@@ -47,21 +48,26 @@ def start_times(build_dir: Path, threads: int, repeats: int = 3) -> list[float]:
     return times
 
 
-def check_answers(urls: dict[str, str], queries: list[tuple[str, str]]) -> dict[str, dict[str, str]]:
-    """One request per query and endpoint before measuring: it warms caches up and shows failures early."""
+def check_answers(urls: dict[str, str], queries: list[tuple[str, list[str]]]) -> dict[str, dict[str, str]]:
+    """One request per query kind and endpoint before measuring: it shows failures early."""
     failures: dict[str, dict[str, str]] = {}
     for name, url in urls.items():
-        for qname, query in queries:
-            cell = http_cell(url, [query], 1, 1, 60.0)
+        for qname, texts in queries:
+            cell = http_cell(url, texts[:1], 1, 1, 60.0)
             if cell.errors:
                 failures.setdefault(name, {})[qname] = cell.last_error
     return failures
 
 
-def query_benchmark(build_dir: Path, queries: list[tuple[str, str]], settings: QuerySettings) -> dict:
-    """Figures per endpoint, query (and the whole mix) and client count; plus ratios and start times."""
+def query_benchmark(build_dir: Path, templates: list[tuple[str, str]], settings: QuerySettings) -> dict:
+    """Figures per endpoint, query (and the whole mix) and client count; plus ratios and start times.
+
+    Each query kind is asked about every entity of the graph in turn (every person, document, ...), so the
+    figures are those of a varied workload, not of one query string answered again and again."""
     build = current_build(build_dir)
     say(f"query benchmark on build {build.build_id} ({build.manifest['triples']} triples)")
+    store = ox.Store.read_only(str(build.store_path))
+    queries = workload(templates, parameters(store))
     cells: dict[tuple[str, str, int], list[Cell]] = {}
     with ExitStack() as stack:
         servers = [stack.enter_context(endpoints.kgpub(build_dir, settings.threads)),
@@ -71,10 +77,9 @@ def query_benchmark(build_dir: Path, queries: list[tuple[str, str]], settings: Q
         say("started: " + ", ".join(f"{s.name} in {s.started:.2f} s" for s in servers))
         urls = {s.name: s.url for s in servers}
         failures = check_answers(urls, queries)
-        store = ox.Store.read_only(str(build.store_path))
         failed = {q for per in failures.values() for q in per}
         # the mix is the same work for every endpoint: the queries they all answer
-        work = [(name, [q]) for name, q in queries] + [(MIX, [q for name, q in queries if name not in failed])]
+        work = queries + [(MIX, interleaved([(name, texts) for name, texts in queries if name not in failed]))]
         for round_no in range(settings.rounds):
             say(f"round {round_no + 1}/{settings.rounds}")
             for qname, texts in work:
@@ -93,6 +98,7 @@ def query_benchmark(build_dir: Path, queries: list[tuple[str, str]], settings: Q
         figures.setdefault(name, {}).setdefault(qname, {})[str(clients)] = summary(runs)
     return {"build_id": build.build_id, "triples": build.manifest["triples"], "settings": settings.__dict__,
             "queries": [name for name, _ in queries] + [MIX], "figures": figures,
+            "distinct_texts": {name: len(set(texts)) for name, texts in work},
             "ratios": ratios(figures), "failures": failures,
             "start_seconds": {s.name: round(s.started, 3) for s in servers},
             "kgpub_start_seconds": start_times(build_dir, settings.threads, settings.start_repeats)}

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.buildbench import build_benchmark
-from bench.queries import QUERIES
+from bench.queries import TEMPLATES
 from bench.querybench import QuerySettings, query_benchmark
 from bench.report import markdown, plot
+from bench.scale import scaled_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -37,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--incremental-at", type=numbers, default=[1, 10],
                    help="scales at which to time rebuilds with nothing / one text changed (default: 1,10)")
     p.add_argument("--incremental-repeats", type=int, default=3, help="rebuilds of each kind (default: 3)")
+    p.add_argument("--query-scales", type=numbers, default=[1, 10],
+                   help="corpus sizes to run the query benchmark on, as multiples of the corpus (default: 1,10)")
     p.add_argument("--clients", type=numbers, default=[1, 8], help="concurrent clients (default: 1,8)")
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the query benchmark (default: 3)")
     p.add_argument("--requests", type=int, default=300, help="most requests per cell and round (default: 300)")
@@ -52,9 +55,11 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def corpus_build(corpus: Path, workdir: Path) -> Path:
-    """A build of the corpus for the query benchmark, in the benchmark's own folder."""
-    build_dir = workdir / "query-build"
+def corpus_build(corpus: Path, workdir: Path, factor: int = 1) -> Path:
+    """A build of the corpus (or of its scaled copy) for the query benchmark, in the benchmark's own folder."""
+    if factor != 1:
+        corpus = scaled_corpus(corpus, workdir / f"query-corpus-{factor}x", factor)
+    build_dir = workdir / f"query-build-{factor}x"
     subprocess.run([sys.executable, "-m", "kgpub.cli", "build", "--quiet", "--corpus", str(corpus),
                     "--build-dir", str(build_dir)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return build_dir
@@ -77,7 +82,7 @@ def stop(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, stop)
-    queries = [(n, q) for n, q in QUERIES if not args.queries or n in args.queries]
+    queries = [(n, q) for n, q in TEMPLATES if not args.queries or n in args.queries]
     results: dict = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     workdir = Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -85,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.only != "build":
             settings = QuerySettings(tuple(args.clients), args.rounds, args.requests, args.seconds, args.threads,
                                      rdflib=not args.no_rdflib)
-            results["query"] = query_benchmark(corpus_build(args.corpus, workdir), queries, settings)
-            save(results, args.out)
+            for factor in args.query_scales:
+                figures = query_benchmark(corpus_build(args.corpus, workdir, factor), queries, settings)
+                figures["factor"] = factor
+                results.setdefault("queries", []).append(figures)
+                results["query"] = results["queries"][0]  # the targets are judged on the first (the corpus)
+                save(results, args.out)
         if args.only != "query":
             repeats = dict(zip(args.scales, args.build_repeats + [1] * len(args.scales), strict=False))
             results["build"] = build_benchmark(args.corpus, args.scales, repeats, workdir,

@@ -4,14 +4,16 @@ from __future__ import annotations
 import json
 import shutil
 
+import pyoxigraph as ox
 import pytest
 
 from bench import endpoints
 from bench.buildbench import build_benchmark
-from bench.queries import QUERIES
+from bench.queries import TEMPLATES, interleaved, parameters, workload
 from bench.querybench import IN_PROCESS, MIX, QuerySettings, query_benchmark
 from bench.report import markdown, plot
 from bench.scale import perturb, scaled_corpus
+from kgpub.builds import current_build
 
 pytestmark = pytest.mark.e2e
 SMALLEST_TEXT = "004_1fc320b69d2a5199.txt"
@@ -21,17 +23,17 @@ def test_query_benchmark_measures_every_endpoint(built):
     config, _ = built
     settings = QuerySettings(clients=(1,), rounds=1, requests=3, seconds=10.0, threads=2,
                              rdflib=endpoints.rdflib_endpoint_available(), start_repeats=1)
-    results = query_benchmark(config.build_dir, QUERIES[:1], settings)
+    results = query_benchmark(config.build_dir, TEMPLATES[:1], settings)
     names = ["kgpub", "ceiling", IN_PROCESS] + (["rdflib-endpoint"] if settings.rdflib else [])
     assert results["failures"] == {}
     for name in names:
-        for query in (QUERIES[0][0], MIX):
+        for query in (TEMPLATES[0][0], MIX):
             cell = results["figures"][name][query]["1"]
             assert cell["requests"] == 3 and cell["errors"] == 0 and cell["qps"] > 0 and cell["p95_ms"] > 0
     assert results["ratios"]["kgpub/ceiling"][MIX]["1"] > 0
     assert len(results["kgpub_start_seconds"]) == 1
     report = markdown({"started": "now", "machine": "test", "query": results})
-    assert f"| {QUERIES[0][0]} |" in report and "kgpub ÷ ceiling" in report
+    assert f"| {TEMPLATES[0][0]} |" in report and "kgpub ÷ ceiling" in report
     json.dumps(results)  # the figures are written as JSON
 
 
@@ -59,3 +61,21 @@ def test_scaled_copies_differ_a_little(tmp_path):
     assert copy != text and abs(len(copy) - len(text)) < len(text) // 100
     folder = scaled_corpus(source, tmp_path / "x3", 3)
     assert len(list(folder.glob("*.txt"))) == 3 * len(list(source.glob("*.txt")))
+
+
+def test_the_workload_asks_about_every_entity_and_every_query_answers(built):
+    config, _ = built
+    store = ox.Store.read_only(str(current_build(config.build_dir).store_path))
+    pools = parameters(store)
+    queries = dict(workload(TEMPLATES, pools))
+    persons = {row["n"].value for row in store.query(
+        "SELECT DISTINCT ?n WHERE { ?p a <http://schema.org/Person> ; <http://schema.org/name> ?n }")}
+    assert len(queries["lookup_person"]) == len(persons) > 10
+    assert len(queries["count_per_speaker"]) == 1  # no parameter, one text
+    assert len(pools["word"]) == 20 and all(w.strip('"').isalpha() for w in pools["word"])
+    for name, texts in queries.items():
+        for text in texts:
+            assert list(store.query(text)), f"{name} has no answer: {text}"
+    mix = interleaved(list(queries.items()))
+    assert len(mix) == len(TEMPLATES) * max(map(len, queries.values()))
+    assert mix[:len(TEMPLATES)] == [texts[0] for texts in queries.values()]
