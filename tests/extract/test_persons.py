@@ -89,7 +89,8 @@ def test_persons_introduced_by_in_the_words_of_as_x_put_it_and_such_as():
     text = ("In the words of Lydia Dan, the famine had been a vital landmark in the history of the revolution. "
             "There was, as Dominic Lieven has put it, 'an instinctive sense that Germanic arrogance towards the Slavs "
             "entailed an implicit denial'. Many of the greatest minds of the day were either from or lived in Germany, "
-            "including philosophers like Marx, Hegel, and Nietzsche, along with scientists such as Einstein and Planck.")
+            "including philosophers like Marx, Hegel, and Nietzsche, "
+            "along with scientists such as Einstein and Planck.")
     found = persons_of(text)
     assert found["Lydia Dan"].startswith("new:") and found["Dominic Lieven"].startswith("new:")
     assert found["Hegel"] == "georg-wilhelm-friedrich-hegel"

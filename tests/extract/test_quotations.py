@@ -482,7 +482,8 @@ def test_a_bulleted_list_after_a_lead_in_with_a_colon_is_no_block_quotation():
     text = ("Stalin added several innovations to Lenin's theories:\n\n"
             "- Socialism in One Country: The\n  doctrine that the USSR could build socialism without international\n"
             "  revolution, contradicting Lenin and\n  Leon Trotsky's belief in the necessity of world revolution\n"
-            "- Bureaucratic Centralization: Extreme concentration of power that\n  eliminated remaining party democracy\n")
+            "- Bureaucratic Centralization: Extreme concentration of power that\n"
+            "  eliminated remaining party democracy\n")
     assert quotes_of(text) == []
 
 

@@ -144,6 +144,7 @@ def test_a_newspaper_cited_by_its_issue_is_its_own_paper():
 
 
 def test_stalins_dialectical_and_historical_materialism_is_a_known_work():
-    text = "Stalin's 1938 work Dialectical and Historical Materialism codified\nMarxist philosophy into rigid orthodoxy."
+    text = ("Stalin's 1938 work Dialectical and Historical Materialism codified\n"
+            "Marxist philosophy into rigid orthodoxy.")
     [w] = works_of(text)
     assert (w.key, w.text) == ("dialectical-and-historical-materialism", "Dialectical and Historical Materialism")
