@@ -12,6 +12,9 @@ TOP = 1500  # a byline stands near the top of a text
 BYLINE = re.compile(r"^[ \t]*(?:by|By|BY)[ \t]+(?P<name>[^\n]{3,60}?)[ \t]*$", re.M)
 # A README row describing a text by the row above it: "The same work, whole (chapters I to VII), ...".
 SAME_AS_ABOVE = re.compile(r"^\s*(?:The|the)\s+same\s+(?:work|text|book|pamphlet|article|speech)\b")
+# A README row that cites the text as "Author, *Title* ...": the italic title is the text's own.
+CITED_TITLE = re.compile(r"^[^,*|]{2,60},\s*\*(?P<title>[^*\n]{3,200}?)\*")
+MARKUP = re.compile(r"[*`]")
 NAME_LINE = re.compile(r"^[ \t]*(?P<name>[A-Z][^\n\d]{2,40}?)(?:,?[ \t]+(?P<year>1[5-9]\d\d|20\d\d))?[ \t]*$", re.M)
 
 
@@ -49,8 +52,15 @@ def byline(text: str, persons: list[Mention]) -> tuple[str | None, str | None, s
     return None, None, None
 
 
+def cited_title(description: str | None) -> str | None:
+    """The title of a README description that cites the text ("J. V. Stalin, *Concerning Questions of Leninism*")."""
+    m = CITED_TITLE.match(description or "")
+    return " ".join(m.group("title").split()) if m else None
+
+
 def described_author(description: str | None, persons_by_name: dict[str, str]) -> str | None:
     """The author a corpus README's description opens with ("J. V. Stalin, Concerning Questions ...")."""
+    description = MARKUP.sub("", description or "")
     if not description:
         return None
     for name, key in sorted(persons_by_name.items(), key=lambda kv: -len(kv[0])):
@@ -61,32 +71,40 @@ def described_author(description: str | None, persons_by_name: dict[str, str]) -
 
 def document_record(text: str, persons: list[Mention], description: str | None = None,
                     persons_by_name: dict[str, str] | None = None) -> DocumentRecord:
-    """The record of one text: its byline and header lines first, the README's description second."""
+    """The record of one text: its byline and header lines first, the README's description second; but a title
+    the README cites the text by (in italics) is preferred to the text's first line, which may be a chapter
+    heading or a site's name."""
     author, year, line = byline(text, persons)
     author = author or described_author(description, persons_by_name or {})
     fields = {name: value for name, value, _s, _e in header_fields(text)}
     date = year
-    for candidate in (fields.get("published"), fields.get("written"), fields.get("first published"), description):
+    plain = MARKUP.sub("", description) if description else None
+    for candidate in (fields.get("published"), fields.get("written"), fields.get("first published"), plain):
         if date is None and candidate:
             found = find_dates(candidate)
             date = found[0][2].split("/")[0] if found else None
     publisher = fields.get("published")
     if publisher:
         publisher = re.sub(r",?\s*(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?\d{4}\.?$", "", publisher).strip() or None
-    return DocumentRecord(first_line(text, skip=line), author, date, publisher, fields.get("source"))
+    title = cited_title(description) or first_line(text, skip=line)
+    return DocumentRecord(title, author, date, publisher, fields.get("source"))
 
 
 def document_records(corpus: list, registry, descriptions: dict[str, str]
                      ) -> dict[str, tuple[DocumentRecord, str | None]]:
-    """(record, README description) of every document of a corpus (DocumentMentions), by document id."""
+    """(record, README description without its markup) of every document of a corpus (DocumentMentions), by id.
+
+    A README row describing a text as "The same work, ..." as the row above gives it that row's author and,
+    unless it cites a title of its own, that row's title."""
     names = {n: r.id for r in registry.of_kind("person") for n in r.all_names}
     out = {}
     previous: DocumentRecord | None = None
     for dm in corpus:
         description = descriptions.get(dm.doc.doc_id)
         record = document_record(dm.doc.text, dm.of_kind("person"), description, names)
-        if record.author is None and previous is not None and description and SAME_AS_ABOVE.match(description):
-            record = replace(record, author=previous.author)  # "The same work, whole, from ...": the row above's
-        out[dm.doc.doc_id] = (record, description)
+        if previous is not None and description and SAME_AS_ABOVE.match(description):
+            record = replace(record, author=record.author or previous.author,
+                             title=cited_title(description) or previous.title)
+        out[dm.doc.doc_id] = (record, MARKUP.sub("", description) if description else None)
         previous = record
     return out

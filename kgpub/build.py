@@ -66,12 +66,12 @@ README_ROW = re.compile(r"^\|\s*(?P<file>[^|]+?\.txt)\s*\|\s*(?P<what>.+?)\s*\|\
 
 
 def corpus_descriptions(corpus_dir: Path) -> dict[str, str]:
-    """Descriptions of the texts from the corpus README's table (file | what it is), if there is one."""
+    """Descriptions of the texts from the corpus README's table (file | what it is, in Markdown), if there is one."""
     readme = corpus_dir / "README.md"
     if not readme.exists():
         return {}
     text = readme.read_text(encoding="utf-8", errors="replace")
-    return {Path(m.group("file").strip("` ")).stem: re.sub(r"[*`]", "", m.group("what"))
+    return {Path(m.group("file").strip("` ")).stem: m.group("what")
             for m in README_ROW.finditer(text)}
 
 

@@ -1,7 +1,13 @@
 """Document records: byline, header lines and the corpus README give title, author, date and publisher."""
-from extract.documents import document_record
-from extract.model import mention
+from pathlib import Path
 
+from extract.corpus import Document
+from extract.documents import document_record, document_records
+from extract.model import mention
+from extract.pipeline import DocumentMentions
+from extract.registry import load_registry
+
+RECORDS = Path(__file__).resolve().parents[2] / "data" / "records"
 KAMENEV_TOP = """Lev Kamenev 1920
 
 The Dictatorship of the Proletariat
@@ -50,3 +56,21 @@ def test_a_description_that_does_not_open_with_a_name_gives_no_author():
     description = 'A "Red Letter" blog post reading the chapter from Stalin\'s The Foundations of Leninism (1924).'
     record = document_record("Red Letter\n\nSome text.", [], description, {"Stalin": "joseph-stalin"})
     assert record.author is None
+
+
+def test_a_title_the_readme_cites_the_text_by_is_preferred_to_a_chapter_heading():
+    text = "V. THE PARTY AND THE WORKING CLASS\n\nI have dealt above..."
+    description = "J. V. Stalin, *Concerning Questions of Leninism* (dated 25 January 1926), chapter V."
+    record = document_record(text, [], description, {"J. V. Stalin": "joseph-stalin"})
+    assert record.title == "Concerning Questions of Leninism" and record.author == "joseph-stalin"
+    assert document_record(text, [], "A blog post reading *The Foundations of Leninism*.").title.startswith("V. THE")
+
+
+def test_the_same_work_row_takes_the_title_and_author_of_the_row_above():
+    corpus = [DocumentMentions(Document("a", "V. THE PARTY\n\ntext"), []),
+              DocumentMentions(Document("b", "|. THE DEFINITION OF LENINISM\n\ntext"), [])]
+    descriptions = {"a": "J. V. Stalin, *Concerning Questions of Leninism*, chapter V.",
+                    "b": "The same work, whole (chapters I to VII), from an OCR'd printed edition."}
+    records = document_records(corpus, load_registry(RECORDS), descriptions)
+    assert records["b"][0].title == records["a"][0].title == "Concerning Questions of Leninism"
+    assert records["a"][1] == "J. V. Stalin, Concerning Questions of Leninism, chapter V."  # markup removed
