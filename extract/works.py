@@ -188,6 +188,8 @@ def find_cued(text: str, registry: Registry) -> list[Found]:
             if "quoted" not in rule and not raw.startswith('"'):
                 title = trim_title(title)
             title, published = split_date(title)
+            if len(title) > 2 and title[0] == title[-1] == '"' and '"' not in title[1:-1]:
+                title = title[1:-1]  # (see "Reply"): the marks enclose the title, they are not part of it
             words = title.split()
             if not words or words[0] in NOT_TITLES and len(words) == 1 or len(title) < 4:
                 continue

@@ -148,3 +148,8 @@ def test_stalins_dialectical_and_historical_materialism_is_a_known_work():
             "Marxist philosophy into rigid orthodoxy.")
     [w] = works_of(text)
     assert (w.key, w.text) == ("dialectical-and-historical-materialism", "Dialectical and Historical Materialism")
+
+
+def test_quotation_marks_around_a_cited_title_are_not_part_of_it():
+    text = "It is a departure from the Leninist position\u201d (see \u201cReply\u201d).\n\nThis document appeared."
+    assert [m.text for m in works_of(text)] == ["Reply"]
