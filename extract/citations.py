@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.structure import numbered_notes
+
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # OCR confusions inside a Roman numeral: digit one and lower-case l read for I, a bar too.
 ROMAN_REPAIRS = str.maketrans({"1": "I", "l": "I", "|": "I", "!": "I"})
@@ -99,8 +101,9 @@ def parse_citation(m: re.Match) -> dict:
 
 
 def footnote_bodies(text: str) -> list[Footnote]:
-    """Every footnote body, in text order: lines opening with a mark ("[1] ...", OCR's "1] ..."), and bodies set
-    inline after their reference ('(See Vol. XXV, p. 192.)[1][1] "Left-Wing Communism..."')."""
+    """Every footnote body, in text order: lines opening with a mark ("[1] ...", OCR's "1] ..."), lines numbered
+    "1." at a page's foot (see numbered_notes), and bodies set inline after their reference
+    ('(See Vol. XXV, p. 192.)[1][1] "Left-Wing Communism..."')."""
     found: dict[int, Footnote] = {}
     for m in FOOTNOTE_LINE_START.finditer(text):
         end = text.find("\n", m.end())
@@ -112,6 +115,8 @@ def footnote_bodies(text: str) -> list[Footnote]:
         body = FOOTNOTE_BODY.match(text, m.end())
         if body and body.group(0).strip():
             found[m.start()] = Footnote(m.group("mark"), body.start(), body.end(), body.group(0))
+    for note in numbered_notes(text):
+        found.setdefault(note.start, Footnote(note.label, note.start, note.end, text[note.start:note.end]))
     # An editor's note set off by bare asterisks after a sentence: "... proletariat." * See this volume, p. 106. --Ed.
     for m in BARE_STAR_NOTE.finditer(text):
         if not any(f.start - 4 <= m.start() < f.end for f in found.values()):
@@ -120,12 +125,14 @@ def footnote_bodies(text: str) -> list[Footnote]:
 
 
 def note_pages(note: Footnote) -> dict:
-    """Pages an editor's footnote gives ("See this volume, p. 106."), when the citation in the text gave none."""
+    """Volume and pages a footnote gives ("See this volume, p. 106.", "Collected Works, vol. 16, p. 447."), when
+    the citation in the text gave none."""
     m = re.search(PAGES, note.body)
     if not m:
         return {}
     first, last = page_range(m.group("p1"), m.group("p2"))
-    return {"page_start": first, "page_end": last}
+    volume = re.search(rf"(?:\b[Vv]ol\.|\b[Vv]olume)\s*{VOLUME}\s*,?\s*$", note.body[:m.start()])
+    return {"page_start": first, "page_end": last, "volume": volume_number(volume.group("vol")) if volume else None}
 
 
 def body_for(footnotes: list[Footnote], mark: str, after: int) -> Footnote | None:

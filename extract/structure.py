@@ -19,6 +19,10 @@ FOOTNOTE_LINE = re.compile(r"^\[(?P<mark>[^\]\n]{1,3})\][ \t]+(?P<body>[^\n]*)$"
 INLINE_FOOTNOTE = re.compile(r"\[(?P<mark>[^\]\n]{1,3})\][ \t]?\[(?P=mark)\][ \t]*(?P<body>[^\n]+)")
 # A starred note on its own line: "* My italics. -- J. St."
 STAR_NOTE = re.compile(r"^(?P<mark>\*{1,3})[ \t]+(?P<body>[^\n]+)$", re.M)
+# A footnote numbered "1." on a line of its own at a page's foot, as printed editions set them: it cites a volume
+# or a page ('  1. Lenin: "The Constituent Assembly Elections ..." Collected Works, vol. 16, p. 447.').
+NUMBERED_NOTE_LINE = re.compile(r"^[ \t]*(?P<mark>\d{1,3})\.[ \t]+(?P<body>[^\n]*?(?:\b[Vv]ol\.|\b[Vv]olume\b|\bpp?\.)"
+                                r"[ \t]*[\dIVXLC][^\n]*)$", re.M)
 # An editorial remark in brackets: "[Transcriber's Note: See Lenin's ... -- DJR]".
 EDITORIAL_NOTE = re.compile(r"\[(?P<mark>(?:Transcriber|Editor|Translator)'?s?'? [Nn]ote):?[ \t]*(?P<body>[^\]\n]+)\]")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -49,10 +53,22 @@ def header_fields(text: str, within: int = 3000) -> list[tuple[str, str, int, in
 
 
 def footnotes(text: str) -> list[Span]:
-    """Footnote bodies (on their own line, or inline after a doubled mark), each labelled with its mark."""
+    """Footnote bodies (on their own line, numbered at a page's foot, or inline after a doubled mark), each labelled
+    with its mark."""
     spans = {(m.start("body"), m.end("body")): m.group("mark")
              for pattern in (FOOTNOTE_LINE, INLINE_FOOTNOTE, STAR_NOTE) for m in pattern.finditer(text)}
+    spans.update({(n.start, n.end): n.label for n in numbered_notes(text)})
     return [Span(s, e, mark) for (s, e), mark in sorted(spans.items())]
+
+
+def numbered_notes(text: str) -> list[Span]:
+    """Footnote bodies numbered "1." on their own line, each after a "[1]" the text before it refers to it with."""
+    out = []
+    for m in NUMBERED_NOTE_LINE.finditer(text):
+        reference = text.rfind(f"[{m.group('mark')}]", 0, m.start())
+        if reference > 0 and text[reference - 1] != "\n":
+            out.append(Span(m.start("body"), m.end("body"), m.group("mark")))
+    return out
 
 
 def editorial_notes(text: str) -> list[Span]:

@@ -501,3 +501,25 @@ def test_a_passage_quoted_from_a_chapter_named_before_a_colon_stays_a_quotation(
             'freedom of the oppressors, the exploiters, the capitalists."')
     [q] = quotes_of(text)
     assert q.attr("speaker") == "vladimir-lenin"
+
+
+def test_interruption_naming_comrade_x_and_a_footnote_numbered_at_the_page_foot():
+    text = ('Particularly well-known is the argument used against Kautsky on this question by comrade Lenin:\n\n'
+            '"The principal cause of the failure of the \'Socialists\' [read, petty bourgeois democrats] of the Second '
+            'International" wrote comrade Lenin, "is their failure to understand that political power in the hands '
+            'of one class, the proletariat, can and must become an instrument."[1]\n\n'
+            'A concrete combination of social forces is conceivable.\n\n\n'
+            '  1. Lenin: "The Constituent Assembly Elections and the Dictatorship of the Proletariat." Collected '
+            'Works, vol. 16, p. 447, Russian edition.\n')
+    [q] = quotes_of(text)
+    assert q.attr("passage").endswith("Second International is their failure to understand that political power "
+                                      "in the hands of one class, the proletariat, can and must become an instrument.")
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 16, 447)
+    assert q.attr("work").startswith("new:constituent-assembly-elections-and-the-dictatorship-of-the-proletariat")
+
+
+def test_a_numbered_list_item_is_no_footnote():
+    text = ('He says two things.[1]\n\n1. The Party "leads the working class in every field of its struggle."\n\n'
+            '[1] "The Foundations of Leninism," Vol. VI, p. 180.\n')
+    [q] = quotes_of(text)
+    assert q.attr("passage").startswith("leads the working class")
