@@ -11,7 +11,9 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december"]
 MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
                        "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+# Month names as written in prose, abbreviated, or in capitals as headings set them ("APRIL 24-29, 1917").
 M = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+     r"JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
      r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)")
 D = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 Y = r"(?:1[5-9]\d\d|20\d\d)"
@@ -26,6 +28,8 @@ TO = r"(?:\s*[-/]\s*|\s+(?:to|till|until)\s+)"
 # Patterns as data, tried in order; each names its precision. Earlier patterns win overlaps.
 PATTERNS: list[tuple[str, str]] = [
     ("iso-date", rf"(?P<y1>{Y})-(?P<mm>0[1-9]|1[0-2])-(?P<dd>0[1-9]|[12]\d|3[01])"),
+    # day, month and year in figures, as European sites date a post: "14.12.2006"
+    ("numeric-date", rf"(?P<dd>0?[1-9]|[12]\d|3[01])\.(?P<mm>0?[1-9]|1[0-2])\.(?P<y1>{Y})"),
     ("month-day-month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){TO}(?P<m2>{M})\s+(?P<d2>{D}),?\s*(?P<y1>{Y})"),
     ("month-day-range", rf"(?P<m1>{M})\s+(?P<d1>{D}){TO}(?P<d2>{D}),?\s*(?P<y1>{Y})"),
     ("day-month-range", rf"(?P<d1>{D}){TO}(?P<d2>{D})\s+(?P<m1>{M}),?\s+(?P<y1>{Y})"),
@@ -86,7 +90,7 @@ def normalise(name: str, g: dict, context_year: int | None) -> str | None:
     if y1 is None:
         return None
     m1 = month_number(g["m1"]) if g.get("m1") else None
-    if name == "iso-date":
+    if name in ("iso-date", "numeric-date"):
         m1, d1 = int(g["mm"]), int(g["dd"])
         return f"{y1:04d}-{m1:02d}-{d1:02d}" if valid_day(y1, m1, d1) else None
     if name == "year":

@@ -89,3 +89,10 @@ def test_a_year_after_in_dates_an_event_not_a_period():
 def test_a_period_over_a_century_in_words_is_one_range():
     text = "The Romanovs were the ruling family of the Russian Empire for more than 300 years (1613 to 1917)."
     assert dates(text) == [("1613 to 1917", "1613/1917")]
+
+
+def test_a_month_in_capitals_and_a_day_month_year_in_figures():
+    text = "Lenin, The Seventh (April) All-Russia Conference of the R.S.D.L.P.(B.), APRIL 24-29, 1917"
+    assert dates(text) == [("APRIL 24-29, 1917", "1917-04-24/1917-04-29")]
+    assert dates("WeeklyWorker\n\n14.12.2006\n\nKautsky, Lenin and Trotsky") == [("14.12.2006", "2006-12-14")]
+    assert dates("see Vol. 3.10.1900 and IN MAY THE") == []
