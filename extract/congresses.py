@@ -33,7 +33,8 @@ NAME_WORD = rf"(?!{MONTH_OR_DAY})(?:(?:[A-Z]\.){{2,}}(?:\s?\([A-Z]\.?\))?|[A-Z][
 # "in"/"on" join a name only before a name of two words or more ("in Education and Socialist Culture"),
 # not before a place or a date ("of Soviets in Moscow").
 JOIN = rf"(?:of|and|for|the|de|du|des|der|und|(?:in|on)(?=\s+{NAME_WORD}\s+(?:(?:and|of|for|the)\s+)*{NAME_WORD}))"
-NEW_ORGANISATION = rf"{NAME_WORD}(?:\s+(?:{JOIN}\s+)*{NAME_WORD}){{0,11}}"
+# An article alone is no name: "at the 10th Congress of The, Collected Works" (a title cut short).
+NEW_ORGANISATION = rf"(?!(?:The|A|An)(?![\w-])(?!\s+[A-Z])){NAME_WORD}(?:\s+(?:{JOIN}\s+)*{NAME_WORD}){{0,11}}"
 OUR_PARTY = r"(?:our|the)\s+Party(?![\w-])"
 # Glued footnote numbers an OCR'd edition leaves after an abbreviation ("C.P.S.U.(B.)24").
 ORG_END = r"(?![A-Za-z-])"
@@ -56,14 +57,16 @@ def organisations(registry: Registry) -> Organisations:
 
 def congress_pattern(orgs: Organisations) -> re.Pattern:
     """'Tenth Congress of the R.C.P.(B.)', 'the 1934 Party Congress', '2nd Comintern Congress', 'Eleventh Congress of
-    our Party': ordinal or year, optional organisation name, scope words, meeting word, optional 'of ...' phrase."""
+    our Party', 'Seventh (April) All-Russia Conference': ordinal or year, the month it met in parentheses, optional
+    organisation name, scope words, meeting word, optional 'of ...' phrase."""
     of = (rf"\s+of\s+(?:(?P<our>{OUR_PARTY})|(?P<the>the\s+)?(?P<known>{orgs.pattern})"
           rf"|(?P<the2>the\s+)?(?P<new>{NEW_ORGANISATION}))")
     # "the April Party Conference", "the July 1928 Plenum": a meeting named by its month (and year).
     month = rf"(?P<month>{'|'.join(MONTHS)})\s+(?:(?P<month_year>1[89]\d\d)\s+)?"
     return re.compile(
         rf"(?<![\w-])(?:(?P<poss>{orgs.pattern}|Party)'s\s+)?"
-        rf"(?:(?P<ordinal>{ORDINAL})|(?P<year>1[89]\d\d)|{month})\s*(?<=\s)(?:(?P<pre>{orgs.pattern})\s+)?"
+        rf"(?:(?P<ordinal>{ORDINAL})|(?P<year>1[89]\d\d)|{month})\s*(?<=\s)(?:\((?:{'|'.join(MONTHS)})\)\s+)?"
+        rf"(?:(?P<pre>{orgs.pattern})\s+)?"
         rf"(?P<scope>{SCOPE})(?P<meeting>{MEETING})(?:{of})?")
 
 
@@ -88,14 +91,17 @@ def english_ordinal(n: int) -> str:
 
 
 def context_party(text: str, registry: Registry) -> str | None:
-    """The party a text calls 'the Party' or 'our Party': the organisation record with `party_of` it names most."""
+    """The party a text calls 'the Party' or 'our Party': the organisation record it names most, by name or by the
+    words of its `party_of` (its country's adjective, its members' name)."""
     best, best_count = None, 0
     for record in registry.of_kind("organization"):
         if not record.facts.get("party_of"):
             continue
         names = sorted(record.all_names, key=len, reverse=True)
         pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")" + ORG_END)
-        count = len(pattern.findall(text)) + len(re.findall(rf"\b{re.escape(record.facts['party_of'])}\b", text))
+        words = record.facts["party_of"]
+        words = [words] if isinstance(words, str) else words
+        count = len(pattern.findall(text)) + sum(len(re.findall(rf"\b{re.escape(w)}\b", text)) for w in words)
         if count > best_count:
             best, best_count = record.id, count
     return best

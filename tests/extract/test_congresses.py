@@ -121,3 +121,18 @@ def test_month_named_conference_takes_the_year_of_the_nearest_same_month_date(re
     *_, (surface, key, facts) = found(text, registry)
     assert surface == "April Party Conference"
     assert (key, facts["position"]) == (f"{RCP}/conference/14", 14)
+
+
+def test_party_congress_in_a_text_on_the_bolsheviks_and_a_month_in_parentheses(registry):
+    text = ("This question has been discussed in detail in Bolshevik literature. For example he mentions that at the "
+            "Tenth Party Congress, Lenin said that we can speak of the ultimate success of the Socialist revolution.")
+    assert [(s, k) for s, k, _ in found(text, registry)] == [("Tenth Party Congress", f"{RCP}/congress/10")]
+    text = "Lenin, The Seventh (April) All-Russia Conference of the R.S.D.L.P.(B.), APRIL 24-29, 1917"
+    [(surface, key, _)] = found(text, registry)
+    assert (surface, key) == ("Seventh (April) All-Russia Conference of the R.S.D.L.P.(B.)", f"{RCP}/conference/7")
+
+
+def test_an_article_alone_is_no_organiser(registry):
+    text = ("Lenin, Notes for a Speech at the 10th Congress of The, Collected Works, Volume 36, pages 535-537. "
+            "Lenin, The Seventh (April) All-Russia Conference of the R.S.D.L.P.(B.), APRIL 24-29, 1917")
+    assert [(s, k) for s, k, _ in found(text, registry)][0] == ("10th Congress", f"{RCP}/congress/10")
