@@ -33,6 +33,8 @@ UNQUOTED_TITLE = rf"(?P<title>{TITLE_WORD}(?:{GAP}(?:{TITLE_WORD}|{SMALL_BEFORE_
 QUOTED_TITLE = r"\"(?:\d{1,2}\.\s+)?(?P<title>(?:[^\"\n]|\n(?![ \t]*\n)){4,200}?)[,.]?\""
 # One describing word between the determiner and the kind: "the international journal X", "his famous article X".
 ADJECTIVE = rf"(?:(?!(?:{SMALL}|entitled|called)\s)[a-z][a-z-]+\s+)?"
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+DAY_DATE = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}),?\s+1[89]\d\d\b"
 SEE = r"\((?:[Ss]ee|[Cc]f\.)\s+(?:(?P<owner>[A-Z][\w-]+)'s\s+)?(?!Vol|vol|p\.|pp\.|Ibid|ibid|this|above|below)"
 # Cues that introduce a title in running text; group "title" is the title, "owner" a possessor's name.
 TITLE_CUES: list[tuple[str, str]] = [
@@ -48,6 +50,10 @@ TITLE_CUES: list[tuple[str, str]] = [
     ("quoted-footnoted", rf"{QUOTED_TITLE}(?=\d{{1,3}}(?!\d))"),
     # a newspaper cited by its issue: "(Kurskaya Pravda, No. 279, December 8, 1925)"
     ("periodical", r"\((?P<title>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){0,3}),\s+No\.\s*\d"),
+    # or by the day of its issue, the name two words or more: "(Krasnaya Gazetta, November 23, 1920)",
+    # "(see Soviet Russia, August 23, 1920)"; not a place's dateline ("(New York, March 3, 1920)")
+    ("periodical", rf"\((?:see\s+|See\s+)?(?!New\s+York\b)(?P<title>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){{1,3}}),\s+"
+                   rf"{DAY_DATE}"),
     # a quoted title opening a citation: '("The Trade Unions, ...", LCW, vol. 32, p. 20)'
     ("cite-quoted", rf"\(\s*{QUOTED_TITLE}\s*,\s*[^()\n]{{0,60}}?(?:\b[Vv]ol\.|\b[Vv]olume\b|\bpp?\.)"),
 ]

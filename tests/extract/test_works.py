@@ -153,3 +153,11 @@ def test_stalins_dialectical_and_historical_materialism_is_a_known_work():
 def test_quotation_marks_around_a_cited_title_are_not_part_of_it():
     text = "It is a departure from the Leninist position\u201d (see \u201cReply\u201d).\n\nThis document appeared."
     assert [m.text for m in works_of(text)] == ["Reply"]
+
+
+def test_a_newspaper_cited_by_the_day_of_its_issue_but_not_a_places_dateline():
+    text = ("This may be seen from a speech delivered by Lenin at a convention of the Communist Party in Moscow "
+            "(Krasnaya Gazetta, November 23, 1920):\n\nAt the Communist Congress earlier in the year Lenin had said "
+            "(see Soviet Russia, August 23, 1920):\n\nThis is our gain. (Russian Press Review, March 15th, 1921.)")
+    assert [w.attr("title") for w in works_of(text)] == ["Krasnaya Gazetta", "Soviet Russia", "Russian Press Review"]
+    assert works_of("the strike spread (New York, March 3, 1920) and (Moscow, May 1, 1920).") == []
