@@ -276,8 +276,10 @@ def single_quoted(text: str, raw: str, norm, doubles: list[Quote]) -> list[Quote
     return out
 
 
-# A lead-in announcing a set-off passage: "X goes on to quote Y's description:", "Lenin writes:".
-BLOCK_LEAD = re.compile(rf"\b(?:quot(?:e|es|ed|ing)|description|words|passage|account|{SPEECH_VERBS})\b[^.!?\n]*:$")
+# A lead-in announcing a set-off passage: "X goes on to quote Y's description:", "Lenin writes:", "nor could any
+# citation better illustrate ...:", "This may be seen from a speech delivered by Lenin ...:".
+BLOCK_LEAD = re.compile(rf"\b(?:quot(?:e|es|ed|ing)|description|words|passage|account|citation|extract|speech|"
+                        rf"{SPEECH_VERBS})\b[^.!?\n]*:$")
 # What opens a list item or an argument's step, not a passage of someone else's: "1)", "a)", "2.", "Firstly",
 # a bullet ("- Socialism in One Country: ...").
 ITEM_OPENING = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z])[.)]|(?:First|Second|Third|Four)(?:ly)?\b|[-*\u2022\u2013]\s)")
@@ -287,13 +289,17 @@ BLOCK_MIN_WORDS = 12
 def block_quotes(text: str, found: list[Quote], person_spans) -> list[Quote]:
     """Passages set off as a block, without quotation marks: a paragraph of prose after a lead-in that names whom it
     quotes and ends with a colon ("Mclellan goes on to quote Deutscher's succint description:"). The paragraph holds
-    no quotation mark of its own and is no list item; the lead-in's sentence names a person and a quoting word."""
+    no quotation mark of its own and is no list item; the lead-in's sentence names a person and a quoting word, or
+    a pronoun speaks in it after its paragraph named a person ("... Lenin frankly justified ... Here is what he
+    said:")."""
     out = []
     for brk in PARAGRAPH_BREAK.finditer(text):
         lead_end = len(text[:brk.start()].rstrip())
-        lead_start = sentence_start(text, lead_end - 1, paragraph_start(text, lead_end - 1))
-        if not BLOCK_LEAD.search(text, lead_start, lead_end) or not any(
-                lead_start <= s and e <= lead_end for s, e, _ in person_spans):
+        para = paragraph_start(text, lead_end - 1)
+        lead_start = sentence_start(text, lead_end - 1, para)
+        named = any(lead_start <= s and e <= lead_end for s, e, _ in person_spans) or PRONOUN_SPEECH.search(
+            text, lead_start, lead_end) and any(para <= s and e <= lead_start for s, e, _ in person_spans)
+        if not BLOCK_LEAD.search(text, lead_start, lead_end) or not named:
             continue
         start = brk.end()
         end = text.find("\n\n", start) % (len(text) + 1)

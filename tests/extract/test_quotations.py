@@ -523,3 +523,17 @@ def test_a_numbered_list_item_is_no_footnote():
             '[1] "The Foundations of Leninism," Vol. VI, p. 180.\n')
     [q] = quotes_of(text)
     assert q.attr("passage").startswith("leads the working class")
+
+
+def test_block_after_a_pronoun_speaking_once_its_paragraph_named_him_and_after_a_speech_or_citation_lead_in():
+    text = ('In his official report to the Soviet Economic Conference in January, 1920, Lenin frankly justified the '
+            'rule of a minority of the city workers. Here is what he said:\n\n'
+            'In the organization of the army we have passed from the principle of command by committee to the direct '
+            'command of the chiefs.\n\n'
+            'This may be seen from a speech delivered by Lenin at a convention of the Communist Party in Moscow:\n\n'
+            'The world revolution, by whose aid alone we can win, does not mature at the speed with which we hoped '
+            'for in the beginning.\n\nThe reasoning here is plain:\n\nthe army and the state are run alike by the '
+            'chiefs of Communism and nobody else at all.')
+    found = quotes_of(text)
+    assert [(q.attr("passage")[:19], q.attr("speaker")) for q in found] == [
+        ("In the organization", "vladimir-lenin"), ("The world revolutio", "vladimir-lenin")]
