@@ -102,3 +102,8 @@ def test_rulers_named_with_an_epithet_are_known_persons():
             "Catherine the Great, and Ivan the Terrible.")
     assert persons_of(text) == {"Peter the Great": "peter-the-great", "Catherine the Great": "catherine-the-great",
                                 "Ivan the Terrible": "ivan-the-terrible"}
+
+
+def test_the_italian_socialist_leader_is_a_known_person():
+    text = "Similarly Lenin declared to Serrati, the Italian revolutionary leader, a few months earlier, that the"
+    assert persons_of(text) == {"Lenin": "vladimir-lenin", "Serrati": "giacinto-menotti-serrati"}

@@ -161,3 +161,12 @@ def test_a_newspaper_cited_by_the_day_of_its_issue_but_not_a_places_dateline():
             "(see Soviet Russia, August 23, 1920):\n\nThis is our gain. (Russian Press Review, March 15th, 1921.)")
     assert [w.attr("title") for w in works_of(text)] == ["Krasnaya Gazetta", "Soviet Russia", "Russian Press Review"]
     assert works_of("the strike spread (New York, March 3, 1920) and (Moscow, May 1, 1920).") == []
+
+
+def test_programmes_and_primers_the_genre_cites_are_known_works():
+    text = ("They not only authored the Communist manifesto and the Demands of the Communist Party in Germany; Engels "
+            "greeted the finalised Erfurt programme. Zinoviev thinks he can cover his nakedness with the \"ABC of "
+            "Communism.\"")
+    assert [w.key for w in works_of(text)] == ["manifesto-of-the-communist-party",
+                                               "demands-of-the-communist-party-in-germany", "erfurt-program",
+                                               "the-abc-of-communism"]
