@@ -50,10 +50,11 @@ SPEECH_VERBS = (r"says|said|say|writes|wrote|write|declares|declared|states|stat
                 r"concludes|concluded|proclaims|proclaimed|formulates|formulated|makes clear|made clear")
 SPEECH_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # An attribution interrupting a quotation: '"...," says Lenin, "..."', '"...," Lenin writes further, "..."',
-# '"...," wrote comrade Lenin, "..."' (a title before the name).
+# '"...," wrote comrade Lenin, "..."' (a title before the name); not the writer's next sentence ('"..." We are
+# sneeringly asked: "..."').
 INTERRUPTION = re.compile(
     rf"^\s*[,:;.?!-]*\s*(?:(?:{SPEECH_VERBS})\s+(?:(?:comrade|Comrade|Mr\.|Dr\.)\s+)?[A-Z][\w.'\- ]{{1,40}}?"
-    rf"|(?:comrade\s+)?[A-Z][\w.'\- ]{{1,40}}?\s+(?:{SPEECH_VERBS})"
+    rf"|(?:comrade\s+)?(?!(?:We|I|They|You|It|This|That)\s)[A-Z][\w.'\- ]{{1,40}}?\s+(?:{SPEECH_VERBS})"
     rf"|(?:he|she)\s+(?:{SPEECH_VERBS}))(?:\s+(?:further|again|later|then|also))?(?:\s+to\s+(?:the\s+)?[a-z]+)?"
     rf"\s*[,:]?\s*$")
 # An attribution after the closing quote: '"...," says Marx in his letter', '"..."--Bob Avakian'.

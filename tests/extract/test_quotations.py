@@ -537,3 +537,10 @@ def test_block_after_a_pronoun_speaking_once_its_paragraph_named_him_and_after_a
     found = quotes_of(text)
     assert [(q.attr("passage")[:19], q.attr("speaker")) for q in found] == [
         ("In the organization", "vladimir-lenin"), ("The world revolutio", "vladimir-lenin")]
+
+
+def test_the_writers_next_sentence_is_no_interrupting_attribution():
+    text = ('It reads as follows: "Taking over by the imperial government of the whole system of working people\'s '
+            'insurance." We are sneeringly asked: "how could we possibly pose such a demand in a modern form today '
+            'without sowing illusions in parliamentary democracy".')
+    assert [q.attr("passage")[:11] for q in quotes_of(text)] == ["Taking over", "how could w"]
