@@ -69,6 +69,8 @@ def build_tables(b: dict) -> list[str]:
                   f"{inc['unchanged_kept_build']}); one text changed {inc['one_changed_seconds']:.1f} s "
                   f"({100 * inc['one_changed_seconds'] / inc['full_seconds']:.0f}%), texts re-extracted: "
                   f"{inc['one_changed_extracted']}."]
+    if b.get("incremental_note"):
+        lines += ["", f"({b['incremental_note']}.)"]
     return lines
 
 
