@@ -386,8 +386,9 @@ def persons_in(spans, lo: int, hi: int, quoted: list[tuple[int, int]]) -> list[M
             if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
 
 
-# A person named as the one quoted by someone else: "to quote Deutscher", "Deutscher's succinct description".
-QUOTED_BEFORE = re.compile(r"\bquot(?:e|es|ed|ing)\s+$")
+# A person named as the one quoted by someone else: "to quote Deutscher", "there is a quotation from Lenin",
+# "the words of Lenin", "Deutscher's succinct description".
+QUOTED_BEFORE = re.compile(r"\b(?:quot(?:e|es|ed|ing)|quotations?\s+(?:from|of)|words\s+of)\s+$")
 QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|summary|formulation|definition|critique|"
                           r"elaboration|thoughts|remarks|statement|explanation|observation|argument)\b")
 

@@ -544,3 +544,12 @@ def test_the_writers_next_sentence_is_no_interrupting_attribution():
             'insurance." We are sneeringly asked: "how could we possibly pose such a demand in a modern form today '
             'without sowing illusions in parliamentary democracy".')
     assert [q.attr("passage")[:11] for q in quotes_of(text)] == ["Taking over", "how could w"]
+
+
+def test_a_quotation_from_someone_names_him_the_speaker_though_the_lead_in_names_another():
+    text = ("In Zinoviev's own book, page 269, there is a quotation from Lenin on the law of unequal capitalist "
+            'development, containing the following argument:\n\n"The victorious proletariat of this country having '
+            'expropriated the capitalists and organised Socialist production in its own country, would rise against '
+            'the rest of the capitalist world."')
+    [q] = quotes_of(text)
+    assert q.attr("speaker") == "vladimir-lenin"
