@@ -1,4 +1,5 @@
-"""Citations: volume and pages in "(See Vol. XXV, p. 192.)", OCR-damaged Roman numerals, footnote marks and bodies."""
+"""Citations: volume and pages in "(See Vol. XXV, p. 192.)" and "Lenin, Title, Collected Works, Volume 36, pages
+535-537", OCR-damaged Roman numerals, footnote marks and bodies."""
 from __future__ import annotations
 
 import re
@@ -15,6 +16,14 @@ PAGES = r"[Pp]p?\.\s*(?P<p1>\d{1,4})(?:\s*(?:-|--|and|,|&)\s*(?P<p2>\d{1,4}))?"
 CITATION = re.compile(
     rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:[^()\n]{{0,130}}?(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*)"
     rf"{PAGES}[^)]{{0,40}}\)")
+# A modern edition's citation: an author and a title before the edition's volume and pages ("Lenin, Notes for a
+# Speech at the 10th Congress, Collected Works, Volume 36, pages 535-537", "..., Collected Works, Vol. 36, p. 535"),
+# or the edition alone ("Collected Works, vol. 16, p. 447"). The title runs within its line and sentence.
+EDITION_TITLE = r"(?P<title>[A-Z](?:[^\n\".!?;:()]|\.(?=\S)|\([^()\n]{1,6}\)){2,160}?)"
+EDITION_CITATION = re.compile(
+    rf"(?:(?P<author>[A-Z][\w'-]+),[ \t]+{EDITION_TITLE},?[ \t]+)?(?:Collected|Selected)[ \t]+Works,?[ \t]+"
+    r"(?:[Vv]ol\.|[Vv]olume)[ \t]*(?P<vol>\d{1,3}),?[ \t]+(?:pages?|pp?\.)[ \t]*(?P<p1>\d{1,4})"
+    r"(?:[ \t]*(?:-|--|and)[ \t]*(?P<p2>\d{1,4}))?")
 # A parenthesis right after a quotation: a citation, a speaker "(Lenin.)", a work "(See The Foundations of Leninism.)".
 # It may run over one line break ("(see Vol.\nXXVI, p. 286)"), not over a blank line, and hold a short parenthesis
 # of its own ("(see Resolution on the Report of the Central Committee of the C.P.S.U.(B.))").
@@ -100,6 +109,17 @@ def parse_citation(m: re.Match) -> dict:
             "pages": listed_pages(m), "and_list": bool(m.group("p2")) and "-" not in m.group(0)}
 
 
+def edition_pages(m: re.Match) -> dict:
+    """{'volume', 'page_start', 'page_end'} of one EDITION_CITATION match."""
+    first, last = page_range(m.group("p1"), m.group("p2"))
+    return {"volume": int(m.group("vol")), "page_start": first, "page_end": last}
+
+
+def cited_titles(text: str) -> list[tuple[int, int]]:
+    """Spans of the titles an edition's citations name ("Lenin, Notes for a Speech ..., Collected Works, ...")."""
+    return [m.span("title") for m in EDITION_CITATION.finditer(text) if m.group("title")]
+
+
 def footnote_bodies(text: str) -> list[Footnote]:
     """Every footnote body, in text order: lines opening with a mark ("[1] ...", OCR's "1] ..."), lines numbered
     "1." at a page's foot (see numbered_notes), and bodies set inline after their reference
@@ -126,7 +146,10 @@ def footnote_bodies(text: str) -> list[Footnote]:
 
 def note_pages(note: Footnote) -> dict:
     """Volume and pages a footnote gives ("See this volume, p. 106.", "Collected Works, vol. 16, p. 447."), when
-    the citation in the text gave none."""
+    the citation in the text gave none; an edition's citation ("..., Collected Works, Volume 36, pages 535-537")."""
+    edition = EDITION_CITATION.search(note.body)
+    if edition:
+        return edition_pages(edition)
     m = re.search(PAGES, note.body)
     if not m:
         return {}

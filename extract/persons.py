@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extract.citations import cited_titles
 from extract.corpus import Document
 from extract.gazetteer import compile_names, find_names, fold
 from extract.model import Mention, mention
@@ -168,6 +169,7 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
     """Persons no record knows, from the genre's cues, and then every later bare mention of their surname."""
     taken = [(s, e) for s, e, *_ in known]
     blocked = not_a_person(registry)
+    titles = cited_titles(text)
     found: dict[str, str] = {}
     out = []
 
@@ -190,8 +192,9 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
     for m in re.finditer(rf"(?<![\w.'])(?:{ONE_NAME})(?:(?:,|,?[ \t]+and)[ \t]+(?:the[ \t]+[A-Z]\w+[ \t]+)?"
                          rf"{ONE_NAME})+(?!['\w-])", text):
         # an enumeration of single names, one of them a known person's, names persons: "Avksentieff, Gotz, Zenzinoff"
+        # a citation's author and its title's first word are no enumeration: "Lenin, Notes for a Speech ..."
         members = [(s, e, n) for s, e, n in names_in(m.group(0), m.start(), ONE_NAME)
-                   if not text[s - 4:s].endswith(("the ", "The "))]
+                   if not text[s - 4:s].endswith(("the ", "The ")) and not any(a <= s < b for a, b in titles)]
         exact = {(s, e) for s, e, *_ in known}
         if any((s, e) in exact for s, e, _ in members) and not any(
                 sentence_initial(text, s) or after_capital(text, s) or not plausible(n, blocked)

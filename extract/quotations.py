@@ -31,9 +31,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAREN, Footnote, body_for,
-                               footnote_bodies, note_pages,
-                               parse_citation, volume_number)
+from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAREN, Footnote,
+                               body_for, edition_pages, footnote_bodies, note_pages, parse_citation, volume_number)
 from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
@@ -453,6 +452,25 @@ def citation_after(text: str, q: Quote) -> tuple[re.Match | None, int]:
     return None, after
 
 
+def edition_cited(text: str, q: Quote, paren: re.Match | None, lead_lo: int, lead_hi: int) -> re.Match | None:
+    """An edition's citation of the quotation ("Lenin, Notes for a Speech ..., Collected Works, Volume 36, pages
+    535-537"): in the parenthesis after it, right after its closing mark, or in its lead-in."""
+    if paren is not None:
+        return EDITION_CITATION.search(text, paren.start(), paren.end())
+    after = EDITION_CITATION.match(text, skip(text, q.end + 1, " \t.,;-", 4))
+    if after is not None:
+        return after
+    before = list(EDITION_CITATION.finditer(text, lead_lo, lead_hi))
+    return before[-1] if before else None
+
+
+def edition_work(edition: re.Match, work_spans) -> str | None:
+    """The work whose title an edition's citation names before the edition."""
+    if not edition.group("title"):
+        return None
+    return next((m.key for s, e, m in work_spans if edition.start("title") <= s < edition.end("title")), None)
+
+
 def footnote_work(note: Footnote | None, work_spans, last_work: str | None) -> str | None:
     if note is None:
         return None
@@ -548,6 +566,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
             q.facts["cited_work"] = work is not None
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
+        edition = edition_cited(text, q, paren, lead_lo, lead_hi) if cite is None else None
+        if edition is not None:  # "Lenin, Title, Collected Works, Volume 36, pages 535-537": its title is the work
+            q.facts.update(edition_pages(edition))
+            work = work or edition_work(edition, work_spans)
         own = bool(OWN_WORDS.search(text[lead_lo:lead_hi]))
         if work is None:
             in_lead = [(s, m) for s, e, m in work_spans if lead_lo <= s and e <= lead_hi and not in_any(quoted, s, e)]
@@ -578,6 +600,8 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if speaker is None and paren is not None:  # "(Lenin.)", "(see Lenin, Vol. XXIV, p. 13)", not a title's
             speaker = next((m for s, e, m in person_spans if paren.start() <= s < paren.end()
                             and not in_any([(ws, we) for ws, we, _ in work_spans], s, e)), None)
+        if speaker is None and edition is not None and edition.group("author"):
+            speaker = next((m for s, e, m in person_spans if s == edition.start("author")), None)
         if speaker is None and paren is None:
             speaker, work = speaker_after(text, q, person_spans, work_spans, work)
         if speaker is None and not own:

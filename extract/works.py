@@ -1,4 +1,5 @@
-"""Works: titles of curated records, and titles the text cites in footnotes, names after a cue or heads with."""
+"""Works: titles of curated records, and titles the text cites in footnotes or before an edition's volume, names
+after a cue or heads with."""
 from __future__ import annotations
 
 import difflib
@@ -6,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extract.citations import EDITION_CITATION
 from extract.corpus import Document
 from extract.dates import find_dates
 from extract.gazetteer import compile_names, find_names, fold, fold_quotes
@@ -172,6 +174,20 @@ def find_cited(text: str, registry: Registry) -> list[Found]:
     return out
 
 
+def find_edition_cited(text: str, registry: Registry) -> list[Found]:
+    """Titles cited before an edition's volume, by their author: "Lenin, Notes for a Speech at the 10th Congress,
+    Collected Works, Volume 36, pages 535-537"."""
+    out = []
+    for m in EDITION_CITATION.finditer(text):
+        title = trim_title(m.group("title") or "")
+        if len(title) < 4 or title in NOT_TITLES:
+            continue
+        s = m.start("title")
+        out.append(Found(s, s + len(title), title, work_key(title, registry), "work:cue:edition",
+                         {"owner": m.group("author")}))
+    return out
+
+
 def title_shaped(title: str) -> bool:
     """Whether a quoted phrase reads as a title: two to twenty words, every word but the small ones capitalised."""
     words = [w.strip("\"'(") for w in title.split()]
@@ -328,7 +344,8 @@ def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, i
     text = norm.text
     person_spans = [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in persons]
     spans = find_cited(text, registry)
-    for f in find_known(text, registry) + find_headed(text, registry, person_spans) + find_cued(text, registry):
+    for f in (find_known(text, registry) + find_headed(text, registry, person_spans) + find_cued(text, registry)
+              + find_edition_cited(text, registry)):
         if f.rule == "work:cue:periodical":  # "Kurskaya Pravda" is its own paper, not "Pravda"
             spans = [g for g in spans if not (f.start <= g.start and g.end <= f.end and g.rule == "work:record")]
         if not overlaps(f, spans):

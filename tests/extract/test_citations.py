@@ -1,5 +1,6 @@
 """Citations: OCR-damaged Roman volumes, page lists and ranges, footnote bodies inline and on their own line."""
-from extract.citations import CITATION, body_for, footnote_bodies, parse_citation, volume_number
+from extract.citations import (CITATION, EDITION_CITATION, body_for, edition_pages, footnote_bodies, parse_citation,
+                               volume_number)
 
 
 def cite(text: str) -> dict:
@@ -38,3 +39,12 @@ def test_capital_p_and_a_quoted_title_before_the_volume():
     assert cite("(see Vol. XXIII, P. 342)")["page_start"] == 342
     got = cite("(\"The Trade Unions, the Present Situation and Trotsky's Mistakes\", LCW , vol. 32, p. 20)")
     assert (got["volume"], got["page_start"]) == (32, 20)
+
+
+def test_an_editions_citation_gives_title_volume_and_pages():
+    m = EDITION_CITATION.search('bureaucracy."  Lenin, Notes for a Speech at the 10th Congress of The, '
+                                'Collected Works, Volume 36, pages 535-537.')
+    assert (m.group("author"), m.group("title")) == ("Lenin", "Notes for a Speech at the 10th Congress of The")
+    assert edition_pages(m) == {"volume": 36, "page_start": 535, "page_end": 537}
+    alone = EDITION_CITATION.search('Proletariat." Collected Works, vol. 16, p. 447, Russian edition.')
+    assert alone.group("title") is None and edition_pages(alone)["volume"] == 16

@@ -107,3 +107,9 @@ def test_rulers_named_with_an_epithet_are_known_persons():
 def test_the_italian_socialist_leader_is_a_known_person():
     text = "Similarly Lenin declared to Serrati, the Italian revolutionary leader, a few months earlier, that the"
     assert persons_of(text) == {"Lenin": "vladimir-lenin", "Serrati": "giacinto-menotti-serrati"}
+
+
+def test_the_title_after_a_citations_author_is_no_person():
+    text = ('bureaucracy."  Lenin, Notes for a Speech at the 10th Congress of The, Collected Works, Volume 36, '
+            'pages 535-537.')
+    assert set(persons_of(text).values()) == {"vladimir-lenin"}

@@ -553,3 +553,12 @@ def test_a_quotation_from_someone_names_him_the_speaker_though_the_lead_in_names
             'the rest of the capitalist world."')
     [q] = quotes_of(text)
     assert q.attr("speaker") == "vladimir-lenin"
+
+
+def test_an_editions_citation_after_a_quotation_gives_speaker_work_volume_and_pages():
+    text = ('"(A good) bureaucracy in the service of policy, and not a policy in the service of (a good) '
+            'bureaucracy."  Lenin, Notes for a Speech at the 10th Congress of The, Collected Works, Volume 36, '
+            'pages 535-537.')
+    [q] = quotes_of(text)
+    assert (q.attr("speaker"), q.attr("volume"), q.attr("page_start")) == ("vladimir-lenin", 36, 535)
+    assert q.attr("work").startswith("new:notes-for-a-speech-at-the-10th-congress")

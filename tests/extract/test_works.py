@@ -170,3 +170,10 @@ def test_programmes_and_primers_the_genre_cites_are_known_works():
     assert [w.key for w in works_of(text)] == ["manifesto-of-the-communist-party",
                                                "demands-of-the-communist-party-in-germany", "erfurt-program",
                                                "the-abc-of-communism"]
+
+
+def test_a_title_cited_before_an_editions_volume_is_a_work_by_the_author_named_before_it():
+    text = ('bureaucracy."  Lenin, Notes for a Speech at the 10th Congress of The, Collected Works, Volume 36, '
+            'pages 535-537.')
+    works = {w.attr("title"): w for w in works_of(text, [person(text, "Lenin", "vladimir-lenin")])}
+    assert works["Notes for a Speech at the 10th Congress"].attr("author") == "vladimir-lenin"
