@@ -84,8 +84,9 @@ def ceiling_over_rdflib(figures: dict, clients: str) -> float | None:
 def targets(results: dict) -> list[str]:
     """Each target of the issue with the measured figure and whether it is met."""
     out = []
-    q, b = results.get("query"), results.get("build")
-    for each in results.get("queries") or ([q] if q else []):
+    runs, b = results.get("queries") or [], results.get("build")
+    q = runs[0] if runs else None  # the latency and start targets are judged on the first run (the corpus)
+    for each in runs:
         rat, graph = each["ratios"], f"{each.get('factor', 1)}x corpus"
         for clients in (str(c) for c in each["settings"]["clients"]):
             r = rat.get("kgpub/rdflib-endpoint", {}).get(MIX, {}).get(clients)
@@ -129,7 +130,7 @@ def targets(results: dict) -> list[str]:
 def markdown(results: dict) -> str:
     lines = ["# Benchmark figures", "", f"Run {results['started']} on {results['machine']}.", "", "## Targets", ""]
     lines += targets(results) + [""]
-    for q in results.get("queries") or ([results["query"]] if results.get("query") else []):
+    for q in results.get("queries") or []:
         scale = f" on the {q['factor']}x corpus" if q.get("factor", 1) != 1 else ""
         lines += [f"## Queries over HTTP{scale}", ""] + query_tables(q)
         failures = q.get("failures") or {}

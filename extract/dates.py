@@ -12,9 +12,8 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
                        "sept": 9, "oct": 10, "nov": 11, "dec": 12}
 # Month names as written in prose, abbreviated, or in capitals as headings set them ("APRIL 24-29, 1917").
-M = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-     r"JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
-     r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)")
+M = ("(?:" + "|".join(name.capitalize() for name in MONTHS) + "|" + "|".join(name.upper() for name in MONTHS)
+     + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)")
 D = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 Y = r"(?:1[5-9]\d\d|20\d\d)"
 SEP = r"\s*[-/]\s*"

@@ -52,6 +52,11 @@ def byline(text: str, persons: list[Mention]) -> tuple[str | None, str | None, s
     return None, None, None
 
 
+def without_markup(description: str | None) -> str | None:
+    """A README description as plain text: its Markdown emphasis and code marks removed."""
+    return MARKUP.sub("", description) if description else None
+
+
 def cited_title(description: str | None) -> str | None:
     """The title of a README description that cites the text ("J. V. Stalin, *Concerning Questions of Leninism*")."""
     m = CITED_TITLE.match(description or "")
@@ -59,8 +64,7 @@ def cited_title(description: str | None) -> str | None:
 
 
 def described_author(description: str | None, persons_by_name: dict[str, str]) -> str | None:
-    """The author a corpus README's description opens with ("J. V. Stalin, Concerning Questions ...")."""
-    description = MARKUP.sub("", description or "")
+    """The author a corpus README's description (without markup) opens with ("J. V. Stalin, Concerning ...")."""
     if not description:
         return None
     for name, key in sorted(persons_by_name.items(), key=lambda kv: -len(kv[0])):
@@ -74,11 +78,11 @@ def document_record(text: str, persons: list[Mention], description: str | None =
     """The record of one text: its byline and header lines first, the README's description second; but a title
     the README cites the text by (in italics) is preferred to the text's first line, which may be a chapter
     heading or a site's name."""
+    plain = without_markup(description)
     author, year, line = byline(text, persons)
-    author = author or described_author(description, persons_by_name or {})
+    author = author or described_author(plain, persons_by_name or {})
     fields = {name: value for name, value, _s, _e in header_fields(text)}
     date = year
-    plain = MARKUP.sub("", description) if description else None
     for candidate in (fields.get("published"), fields.get("written"), fields.get("first published"), plain):
         if date is None and candidate:
             found = find_dates(candidate)
@@ -105,6 +109,6 @@ def document_records(corpus: list, registry, descriptions: dict[str, str]
         if previous is not None and description and SAME_AS_ABOVE.match(description):
             record = replace(record, author=record.author or previous.author,
                              title=cited_title(description) or previous.title)
-        out[dm.doc.doc_id] = (record, MARKUP.sub("", description) if description else None)
+        out[dm.doc.doc_id] = (record, without_markup(description))
         previous = record
     return out

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from extract.citations import EDITION_CITATION
 from extract.corpus import Document
-from extract.dates import find_dates
+from extract.dates import MONTHS, find_dates
 from extract.gazetteer import compile_names, find_names, fold, fold_quotes
 from extract.model import Mention, mention
 from extract.registry import Registry, name_key, slugify
@@ -35,7 +35,7 @@ UNQUOTED_TITLE = rf"(?P<title>{TITLE_WORD}(?:{GAP}(?:{TITLE_WORD}|{SMALL_BEFORE_
 QUOTED_TITLE = r"\"(?:\d{1,2}\.\s+)?(?P<title>(?:[^\"\n]|\n(?![ \t]*\n)){4,200}?)[,.]?\""
 # One describing word between the determiner and the kind: "the international journal X", "his famous article X".
 ADJECTIVE = rf"(?:(?!(?:{SMALL}|entitled|called)\s)[a-z][a-z-]+\s+)?"
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH = "(?:" + "|".join(name.capitalize() for name in MONTHS) + ")"
 DAY_DATE = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}),?\s+1[89]\d\d\b"
 SEE = r"\((?:[Ss]ee|[Cc]f\.)\s+(?:(?P<owner>[A-Z][\w-]+)'s\s+)?(?!Vol|vol|p\.|pp\.|Ibid|ibid|this|above|below)"
 # Cues that introduce a title in running text; group "title" is the title, "owner" a possessor's name.

@@ -9,9 +9,9 @@ _COMMENT = re.compile(r"#[^\n]*")
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 UPDATE_KEYWORDS = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.I)
-# No space is needed between SERVICE and its IRI (`SERVICE<http://...>` is a call); `?service` is a variable.
 # SPARQL allows \uXXXX and \UXXXXXXXX codepoint escapes anywhere in a query (SPARQL 1.1 section 19.2).
 CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# No space is needed between SERVICE and its IRI (`SERVICE<http://...>` is a call); `?service` is a variable.
 SERVICE = re.compile(r"(?<![\w?$])SERVICE\s*(?:SILENT\s*)?(?P<target><[^>]*>|\?\w+|\$\w+|[\w.-]*:[\w.-]*)", re.I)
 
 
@@ -48,7 +48,7 @@ def decode_codepoint_escapes(text: str) -> str:
     def character(m: re.Match) -> str:
         code = int(m.group(1) or m.group(2), 16)
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
-    return CODEPOINT_ESCAPE.sub(character, text)
+    return CODEPOINT_ESCAPE.sub(character, text) if "\\" in text else text
 
 
 def check_service(query: str, allowlist: tuple[str, ...]) -> None:

@@ -32,7 +32,7 @@ def test_query_benchmark_measures_every_endpoint(built):
             assert cell["requests"] == 3 and cell["errors"] == 0 and cell["qps"] > 0 and cell["p95_ms"] > 0
     assert results["ratios"]["kgpub/ceiling"][MIX]["1"] > 0
     assert len(results["kgpub_start_seconds"]) == 1
-    report = markdown({"started": "now", "machine": "test", "query": results})
+    report = markdown({"started": "now", "machine": "test", "queries": [results]})
     assert f"| {TEMPLATES[0][0]} |" in report and "kgpub ÷ ceiling" in report
     json.dumps(results)  # the figures are written as JSON
 
