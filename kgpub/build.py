@@ -7,6 +7,7 @@ import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,6 +147,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         from extract.documents import document_records
         from extract.emit import Minter, corpus_triples
         from extract.resolve import resolve
+        from kgpub.enrichment import load_facts, wikidata_triples
         from kgpub.extraction import MentionCache, extract_corpus
         from kgpub.output import sorted_ntriples, write_dumps, write_manifest
         from shapes.validate import validate_ntriples
@@ -166,7 +168,12 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         for unlinked in attach_qids(resolved, registry):
             progress.say(f"warning: data/records [[qid]] {unlinked!r} attaches to no record and no entity")
         records = document_records(extracted, registry, corpus_descriptions(config.corpus_dir))
-        ntriples, count = sorted_ntriples(corpus_triples(Minter(config.base_iri), resolved, records))
+        linked = {e.qid for e in resolved.entities.values() if e.qid}
+        try:  # what Wikidata says of the linked items, as fetched by `kgpub link --enrich`; no network here
+            facts = wikidata_triples(load_facts(config.links_dir), linked, config.base_iri)
+        except ValueError as err:
+            raise BuildError(str(err)) from None
+        ntriples, count = sorted_ntriples(chain(corpus_triples(Minter(config.base_iri), resolved, records), facts))
         timings["rdf"] = time.perf_counter() - t1
         progress.say(f"graph: {count} triples, {len(resolved.entities)} entities")
         # The shapes compiled to SPARQL, run on an in-memory pyoxigraph store: cost linear in the graph.

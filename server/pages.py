@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from ontology.vocab import ONTOLOGY_FILE, SCHEMA
 from server import graphdata
+from server.enriched import wikidata_facts
 from server.negotiation import best_match
 from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
 from shapes.validate import SHAPES_FILE
@@ -141,6 +142,7 @@ def resource(kind: str, slug: str):
         "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
         evidence=evidence, quotation=graphdata.quotation_info(store, iri) if kind == "quotation" else None,
         wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
+        wikifacts=wikidata_facts(store, iri),
         json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
