@@ -439,10 +439,11 @@ def read_proposals(path: Path) -> list[dict]:
 def qid_entry(p: dict, endpoint: str) -> str:
     """A [[qid]] table for qids.toml, with the reconciliation's evidence."""
     evidence = (f"reconciled: score {float(p['score']):.2f}, label {p['label']!r}, description {p['description']!r}; "
-                + "; ".join(p.get("evidence", [])) + f"; candidate from {endpoint}, accepted "
+                + "; ".join(p.get("evidence", [])) + f"; candidate {p['qid']} from {endpoint}, accepted "
                 + datetime.now(UTC).date().isoformat())
     return "\n".join(["", "[[qid]]", f"kind = {_toml_str(p['kind'])}", f"name = {_toml_str(p['name'])}",
-                      f"qid = {_toml_str(p['qid'])}", f"evidence = {_toml_str(evidence)}", ""])
+                      f"qid = {_toml_str(p['qid'])}", f"label = {_toml_str(p['label'])}",
+                      f"evidence = {_toml_str(evidence)}", ""])
 
 
 def accept(config: Config, qids: list[str] = ()) -> list[dict]:

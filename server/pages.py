@@ -16,7 +16,7 @@ from shapes.validate import SHAPES_FILE
 
 bp = Blueprint("pages", __name__)
 
-KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation")
+KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation", "wikidata")
 EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
               "rdf": "application/rdf+xml", "html": "text/html"}
 PAGE_OFFERED = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
