@@ -106,6 +106,8 @@ def test_the_build_publishes_them_apart_from_the_texts(project, start_server):
     assert "FAKE: Russian revolutionary (1870-1924)" in page and "1870-04-22 – 1924-01-21" in page
     assert 'href="https://commons.wikimedia.org/wiki/File:FAKE_Lenin_portrait.jpg"' in page
     assert "1883-07-06 or 1883-07-18" in requests.get(url + "person/lev-kamenev", timeout=30).text
+    record = requests.get(url + "wikidata/Q900001", headers={"Accept": "text/turtle"}, timeout=30)
+    assert record.status_code == 200 and "wasDerivedFrom" in record.text  # the provenance node resolves
     # The reconciliation service tells namesakes apart by the fetched dates of life.
     queries = {"right": {"query": "Kamenev", "type": "Person", "properties": [{"pid": "born", "v": "1883"}]},
                "commander": {"query": "Kamenev", "type": "Person", "properties": [{"pid": "P569", "v": "1881"}]}}
