@@ -48,6 +48,7 @@ MAX_LIMIT = 25
 MAX_BATCH = 500  # queries in one request
 MAX_QUERY_CHARS = 300
 MAX_EXAMINED = 60  # candidates scored per query, at most
+PREVIEW_CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors *"
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,63}$")
 
 
@@ -608,7 +609,8 @@ def preview():
             f'</head><body><p><a href="/{html.escape(entity.id)}" target="_blank"><strong>'
             f"{html.escape(entity.name)}</strong></a> ({html.escape(TYPES[KIND_TYPE[entity.kind]][1])})<br>"
             f"{html.escape(card_line(entity))}{qid}</p></body></html>")
-    return Response(body, mimetype="text/html")
+    # Reconciliation tools show the card in a frame of their own page: the one page of the site that may be framed.
+    return Response(body, mimetype="text/html", headers={"Content-Security-Policy": PREVIEW_CSP})
 
 
 @bp.route("/doc")

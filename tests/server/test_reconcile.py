@@ -186,6 +186,7 @@ def test_suggest_and_preview(service):
     card = requests.get(service + "/preview", params={"id": "person/lev-kamenev"}, timeout=30)
     assert card.headers["Content-Type"].startswith("text/html") and "Lev Kamenev" in card.text
     assert "mentions in" in card.text
+    assert "frame-ancestors *" in card.headers["Content-Security-Policy"]  # tools show it in a frame
 
 
 def test_bad_requests_say_what_is_wrong(service):
