@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from extract.corpus import CorpusError, Document, list_corpus, read_document
 from extract.registry import RecordError, load_registry, name_key
-from kgpub.builds import Build, NoBuildError, current_build, new_build_folder, publish_build
+from kgpub.builds import LIFE_DATES, Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
 from kgpub.fingerprint import input_fingerprint, rules_fingerprint
 
@@ -122,6 +122,15 @@ def attach_qids(resolved, registry) -> list[str]:
     return [e.get("name", "") for e in registry.unattached if (e.get("kind"), name_key(e.get("name", ""))) not in used]
 
 
+def write_life_dates(folder: Path, resolved, minter) -> None:
+    """The curated records' years of birth and death by person IRI, for the reconciliation service's date
+    constraints (the graph states only what the texts and Wikidata say)."""
+    import json
+    dates = {str(minter.entity(e)): {k: int(str(e.facts[k])[:4]) for k in ("born", "died") if e.facts.get(k)}
+             for e in resolved.entities.values() if e.kind == "person" and (e.facts.get("born") or e.facts.get("died"))}
+    (folder / LIFE_DATES).write_text(json.dumps(dict(sorted(dates.items())), indent=1), encoding="utf-8")
+
+
 def run_build(config: Config, progress: Progress | None = None, force: bool = False) -> BuildResult:
     """Build the graph from the corpus and put it into service; on any failure the previous build stays."""
     progress = progress or Progress(config.quiet)
@@ -189,6 +198,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         folder = new_build_folder(config.build_dir, build_id)
         report.graph.serialize(folder / "validation-report.ttl", format="turtle")
         dumps, triples = write_dumps(folder, build_id, ntriples, config.license)
+        write_life_dates(folder, resolved, Minter(config.base_iri))
         timings["store_and_dumps"] = time.perf_counter() - t3
         entity_counts = Counter(e.kind for e in resolved.entities.values())
         manifest = {

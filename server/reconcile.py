@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 
 from flask import Blueprint, Response, current_app, request
 
+from kgpub.builds import LIFE_DATES
 from ontology.names import name_key, one_edit, spellings, transliterations
 from ontology.vocab import KG, ONTOLOGY_IRI, sparql_prefixes
 
@@ -253,8 +254,9 @@ def _year(value: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def load_entities(store) -> list[Entity]:
-    """Every person, work, congress and organisation of the graph with its names, links, dates and counts."""
+def load_entities(store, life_dates: dict[str, dict[str, int]] | None = None) -> list[Entity]:
+    """Every person, work, congress and organisation of the graph with its names, links, dates and counts; the
+    curated records' years of life (the build's life-dates.json) join those fetched from Wikidata."""
     classes = " ".join(f"<{cls}>" for cls, _, _ in TYPES.values())
     kind_of = {str(cls): segment for cls, _, segment in TYPES.values()}
     out: dict[str, Entity] = {}
@@ -286,6 +288,10 @@ def load_entities(store) -> list[Entity]:
         if _year(row["d"]):
             e.years.setdefault(what, set()).add(_year(row["d"]))
             e.dates.setdefault(what, set()).add(row["d"])
+    for iri, years in (life_dates or {}).items():
+        if iri in out:
+            for what, year in years.items():
+                out[iri].years.setdefault(what, set()).add(int(year))
     for e, row in each("SELECT ?e ?d WHERE { ?e owl:sameAs ?item . ?item schema:description ?d "
                        "FILTER(LANGMATCHES(LANG(?d), 'en')) }"):
         e.description = row["d"]
@@ -299,6 +305,14 @@ def load_entities(store) -> list[Entity]:
     return list(out.values())
 
 
+def read_life_dates(build) -> dict[str, dict[str, int]]:
+    """The records' years of life the build wrote beside its store; none for RDF files served as they are."""
+    try:
+        return json.loads(build.file(LIFE_DATES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 _INDEXES: dict[str, NameIndex] = {}
 _LOCK = threading.Lock()
 
@@ -310,7 +324,7 @@ def index_of(build, store) -> NameIndex:
         with _LOCK:
             index = _INDEXES.get(build.build_id)
             if index is None:
-                index = NameIndex(load_entities(store))
+                index = NameIndex(load_entities(store, read_life_dates(build)))
                 _INDEXES.clear()  # one build in service at a time: the old one's index goes
                 _INDEXES[build.build_id] = index
     return index

@@ -138,6 +138,9 @@ def test_types_and_properties_narrow_the_candidates(service):
                      "properties": [{"pid": "year", "v": "1921"}]},
         "congress-wrong-year": {"query": "10th Congress of the Russian Communist Party", "type": "Congress",
                                 "properties": [{"pid": "year", "v": 1905}]},
+        # Lev Kamenev, born 1883; Sergey Kamenev, the Red Army commander, was born in 1881
+        "kamenev-1883": {"query": "Kamenev", "type": "Person", "properties": [{"pid": "born", "v": "1883"}]},
+        "kamenev-1881": {"query": "Kamenev", "type": "Person", "properties": [{"pid": "P569", "v": "1881-04-16"}]},
     }
     answer = valid("reconciliation-result-batch",
                    requests.post(service, data={"queries": json.dumps(queries)}, timeout=60).json())
@@ -148,12 +151,15 @@ def test_types_and_properties_narrow_the_candidates(service):
     congress = answer["congress"]["result"][0]
     assert congress["match"] and "10th-congress" in congress["id"]
     assert not any(r["match"] for r in answer["congress-wrong-year"]["result"])
+    assert answer["kamenev-1883"]["result"][0]["match"] is True
+    assert answer["kamenev-1883"]["result"][0]["features"][-1] == {"id": "born", "value": True}
+    assert not any(r["match"] for r in answer["kamenev-1881"]["result"])
 
 
 def test_data_extension_brings_back_qids_and_counts(server, service):
     ids = ["person/vladimir-lenin", "person/lev-kamenev", "work/the-state-and-revolution", "person/nobody"]
     extend = {"ids": ids, "properties": [{"id": "qid"}, {"id": "mentions"}, {"id": "quotations"},
-                                         {"id": "documents"}]}
+                                         {"id": "documents"}, {"id": "born"}]}
     answer = valid("data-extension-response",
                    requests.post(service, data={"extend": json.dumps(extend)}, timeout=60).json())
     client = SPARQLWrapper(server + "sparql")
@@ -167,7 +173,9 @@ def test_data_extension_brings_back_qids_and_counts(server, service):
     lenin = answer["rows"]["person/vladimir-lenin"]
     assert lenin["qid"] == [{"str": "Q1394"}]
     assert lenin["mentions"] == [{"int": mentions}] and lenin["quotations"] == [{"int": quoted}] and quoted > 0
-    assert answer["rows"]["person/nobody"] == {"qid": [], "mentions": [], "quotations": [], "documents": []}
+    assert lenin["born"] == [{"str": "1870"}]  # the record's year; Wikidata's full date once enriched
+    assert answer["rows"]["person/nobody"] == {"qid": [], "mentions": [], "quotations": [], "documents": [],
+                                               "born": []}
     proposed = valid("data-extension-property-proposal",
                      requests.get(service + "/propose_properties", params={"type": "Person"}, timeout=30).json())
     assert {"born", "died", "qid", "mentions"} <= {p["id"] for p in proposed["properties"]}
