@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import re
 import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
-from itertools import chain
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -125,7 +126,6 @@ def attach_qids(resolved, registry) -> list[str]:
 def write_life_dates(folder: Path, resolved, minter) -> None:
     """The curated records' years of birth and death by person IRI, for the reconciliation service's date
     constraints (the graph states only what the texts and Wikidata say)."""
-    import json
     dates = {str(minter.entity(e)): {k: int(str(e.facts[k])[:4]) for k in ("born", "died") if e.facts.get(k)}
              for e in resolved.entities.values() if e.kind == "person" and (e.facts.get("born") or e.facts.get("died"))}
     (folder / LIFE_DATES).write_text(json.dumps(dict(sorted(dates.items())), indent=1), encoding="utf-8")
