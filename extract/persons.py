@@ -10,6 +10,7 @@ from extract.gazetteer import compile_names, find_names, fold
 from extract.model import Mention, mention
 from extract.registry import Registry, slugify
 from extract.structure import header_fields
+from ontology.names import TRANSLITERATIONS, one_edit, transliterations
 
 CAP = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 SURNAME = r"(?:Mac|Mc|O')?[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?"  # "St" is not a surname; "McLellan" is
@@ -69,23 +70,8 @@ NOT_NAMES |= {"Source", "Published", "Written", "Online", "Version", "Transcript
               "Proofread", "Proofreader", "Proofreading", "Translated", "Translation", "Translator", "Copyleft",
               "Public", "Domain", "Delivered", "Edited", "First", "Html", "Reading", "Time"}
 PERSON_NAME = re.compile(rf"^(?:{INITIALS})?(?:{CAP}\s)*{SURNAME}(?:\s[A-Z]\.?)?\.?$")
-# Older transliterations of Russian surnames: Krasnoff is Krasnov, Avksentieff is Avksentiev.
-TRANSLITERATIONS = [(re.compile(r"off$"), "ov"), (re.compile(r"eff$"), "ev"), (re.compile(r"ov$"), "off"),
-                    (re.compile(r"ev$"), "eff")]
-# A surname with a capital after its prefix ('McLellan', 'MacDonald', 'DeLeon').
-INNER_CAPITAL = re.compile(r"\b((?:Ma?c|De)(?=[A-Z][a-z]))([A-Z])")
-
-
 # A ruler's surname naming his dynasty, not him: "the Romanov house", "the Hohenzollern monarchy".
 DYNASTY = re.compile(r"s?[ \t]+(?:house|dynasty|family|monarchy)\b")
-
-
-def transliterations(name: str) -> set[str]:
-    """The other spellings of a name ending in a Russian surname: 'Krasnov' <-> 'Krasnoff'; and a surname with a
-    capital inside ('McLellan', 'MacDonald') also as writers often case it ('Mclellan', 'Macdonald')."""
-    forms = {pattern.sub(repl, name) for pattern, repl in TRANSLITERATIONS if pattern.search(name)}
-    inner = INNER_CAPITAL.sub(lambda m: m.group(1) + m.group(2).lower(), name)
-    return forms | ({inner} if inner != name else set())
 
 
 @lru_cache(maxsize=8)
@@ -140,16 +126,6 @@ def near_record(name: str, registry: Registry) -> str | None:
     hits = {record.id for record in registry.of_kind("person") for variant in record.all_names
             if len(variant.split()) == 1 and one_edit(surname, variant)}
     return hits.pop() if len(hits) == 1 else None
-
-
-def one_edit(a: str, b: str) -> bool:
-    """Whether a and b differ by exactly one substituted, inserted or deleted letter."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def plausible(name: str, blocked: set[str]) -> bool:

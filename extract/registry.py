@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ontology.names import name_key
 
 # The TOML array name of each kind of record.
 TABLES = {"person": "person", "work": "work", "organization": "organization", "congress": "congress"}
@@ -19,16 +20,6 @@ def slugify(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"['\u2019]", "", text)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
-
-
-@lru_cache(maxsize=1 << 16)
-def name_key(text: str) -> str:
-    """A spelling-insensitive key for comparing names and titles."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^\w\s]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"^the ", "", text)
 
 
 @dataclass

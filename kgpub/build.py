@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import re
 import sys
 import time
@@ -9,13 +10,14 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from extract.corpus import CorpusError, Document, list_corpus, read_document
 from extract.registry import RecordError, load_registry, name_key
-from kgpub.builds import Build, NoBuildError, current_build, new_build_folder, publish_build
+from kgpub.builds import LIFE_DATES, Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
 from kgpub.fingerprint import input_fingerprint, rules_fingerprint
 
@@ -121,6 +123,14 @@ def attach_qids(resolved, registry) -> list[str]:
     return [e.get("name", "") for e in registry.unattached if (e.get("kind"), name_key(e.get("name", ""))) not in used]
 
 
+def write_life_dates(folder: Path, resolved, minter) -> None:
+    """The curated records' years of birth and death by person IRI, for the reconciliation service's date
+    constraints (the graph states only what the texts and Wikidata say)."""
+    dates = {str(minter.entity(e)): {k: int(str(e.facts[k])[:4]) for k in ("born", "died") if e.facts.get(k)}
+             for e in resolved.entities.values() if e.kind == "person" and (e.facts.get("born") or e.facts.get("died"))}
+    (folder / LIFE_DATES).write_text(json.dumps(dict(sorted(dates.items())), indent=1), encoding="utf-8")
+
+
 def run_build(config: Config, progress: Progress | None = None, force: bool = False) -> BuildResult:
     """Build the graph from the corpus and put it into service; on any failure the previous build stays."""
     progress = progress or Progress(config.quiet)
@@ -146,6 +156,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         from extract.documents import document_records
         from extract.emit import Minter, corpus_triples
         from extract.resolve import resolve
+        from kgpub.enrichment import load_facts, wikidata_triples
         from kgpub.extraction import MentionCache, extract_corpus
         from kgpub.output import sorted_ntriples, write_dumps, write_manifest
         from shapes.validate import validate_ntriples
@@ -166,7 +177,12 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         for unlinked in attach_qids(resolved, registry):
             progress.say(f"warning: data/records [[qid]] {unlinked!r} attaches to no record and no entity")
         records = document_records(extracted, registry, corpus_descriptions(config.corpus_dir))
-        ntriples, count = sorted_ntriples(corpus_triples(Minter(config.base_iri), resolved, records))
+        linked = {e.qid for e in resolved.entities.values() if e.qid}
+        try:  # what Wikidata says of the linked items, as fetched by `kgpub link --enrich`; no network here
+            facts = wikidata_triples(load_facts(config.links_dir), linked, config.base_iri)
+        except ValueError as err:
+            raise BuildError(str(err)) from None
+        ntriples, count = sorted_ntriples(chain(corpus_triples(Minter(config.base_iri), resolved, records), facts))
         timings["rdf"] = time.perf_counter() - t1
         progress.say(f"graph: {count} triples, {len(resolved.entities)} entities")
         # The shapes compiled to SPARQL, run on an in-memory pyoxigraph store: cost linear in the graph.
@@ -182,6 +198,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         folder = new_build_folder(config.build_dir, build_id)
         report.graph.serialize(folder / "validation-report.ttl", format="turtle")
         dumps, triples = write_dumps(folder, build_id, ntriples, config.license)
+        write_life_dates(folder, resolved, Minter(config.base_iri))
         timings["store_and_dumps"] = time.perf_counter() - t3
         entity_counts = Counter(e.kind for e in resolved.entities.values())
         manifest = {

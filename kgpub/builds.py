@@ -10,6 +10,7 @@ from pathlib import Path
 CURRENT = "current"
 MANIFEST = "manifest.json"
 STORE = "store"
+LIFE_DATES = "life-dates.json"  # the records' years of life by person IRI, for /reconcile
 TMP_PREFIX = ".tmp-"
 
 

@@ -118,6 +118,8 @@ def cmd_link(args: argparse.Namespace) -> int:
     from kgpub.builds import NoBuildError
     from kgpub.link import LinkError, accept, reconcile
     config = config_from(args).with_overrides(wikidata_endpoint=args.endpoint, link_threshold=args.threshold)
+    if args.enrich:
+        return enrich_command(config, args.offline)
     try:
         if args.accept:
             for p in accept(config, args.accept):
@@ -141,6 +143,25 @@ def cmd_link(args: argparse.Namespace) -> int:
     print("entities per class in the build (linked to Wikidata / all):")
     for kind, (linked, total) in report.counts.items():
         print(f"  {kind:<14}{linked:>5} / {total}")
+    return 0
+
+
+def enrich_command(config, offline: bool) -> int:
+    """`kgpub link --enrich`: what Wikidata knows of every linked item, into data/links/wikidata.json."""
+    from extract.registry import RecordError
+    from kgpub.link import enrich
+    try:
+        report = enrich(config, offline=offline)
+    except (RecordError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with_label = sum(1 for facts in report.items.values() if facts.get("label"))
+    print(f"facts of {len(report.items)} of {report.asked} linked items in {config.links_dir / 'wikidata.json'} "
+          f"({with_label} with an English label; {report.live} queries sent, {report.cached} answered from the "
+          "cache); run `kgpub build` to publish them")
+    if report.error:
+        print(f"error: {report.error}; items not fetched keep the facts of the last run", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -242,6 +263,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, help="lowest score proposed (default: 0.85)")
     p.add_argument("--accept", nargs="+", metavar="QID", help="accept the proposals of these QIDs")
     p.add_argument("--offline", action="store_true", help="use cached answers only; send no query")
+    p.add_argument("--enrich", action="store_true", help="fetch label, description, dates of life, image and "
+                   "authority identifiers (VIAF, GND, LoC, BnF) of every linked item into data/links/wikidata.json "
+                   "for the next build to publish")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("extract", help="show what the extractors find in one text, with spans and rules",

@@ -36,6 +36,9 @@ def input_fingerprint(config: Config, docs: list[Document], rules: str) -> str:
             digest.update(path.read_bytes())
     for doc in docs:
         digest.update(f"{doc.doc_id}\0{doc.sha256}\0".encode())
+    facts = config.links_dir / "wikidata.json"  # published by the build (`kgpub link --enrich` writes it)
+    if facts.exists():
+        digest.update(facts.read_bytes())
     readme = config.corpus_dir / "README.md"
     if readme.exists():
         digest.update(readme.read_bytes())

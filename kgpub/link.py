@@ -19,6 +19,7 @@ from extract.registry import Registry, load_registry, name_key
 from kgpub import __version__
 from kgpub.builds import current_build
 from kgpub.config import Config
+from kgpub.enrichment import AUTHORITIES, FACTS_FILE, image_file, load_facts
 from ontology.vocab import KG, OA, SCHEMA, TIME, WD, WDT
 
 KINDS = {"person": KG.Person, "work": KG.Work, "congress": KG.Congress, "organization": KG.Organization}
@@ -149,6 +150,15 @@ class WikidataClient:
         digest = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
         return self.cache_dir / f"{digest[:32]}.json"
 
+    def fetched(self, query: str) -> str:
+        """When the cached answer to a query was fetched (ISO 8601, UTC)."""
+        path = self.cache_file(query)
+        stored = json.loads(path.read_text(encoding="utf-8")).get("fetched")
+        if stored:
+            return stored
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        return modified.isoformat(timespec="seconds").replace("+00:00", "Z")
+
     def select(self, query: str) -> list[dict[str, str]]:
         """The bindings of a SELECT query, as {variable: value} rows."""
         path = self.cache_file(query)
@@ -173,7 +183,8 @@ class WikidataClient:
         rows = [{k: v["value"] for k, v in b.items()} for b in answer["results"]["bindings"]]
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"endpoint": self.endpoint, "query": query, "rows": rows},
+        fetched = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        tmp.write_text(json.dumps({"endpoint": self.endpoint, "query": query, "fetched": fetched, "rows": rows},
                                   ensure_ascii=False, indent=1), encoding="utf-8")
         tmp.replace(path)
         return rows
@@ -428,10 +439,11 @@ def read_proposals(path: Path) -> list[dict]:
 def qid_entry(p: dict, endpoint: str) -> str:
     """A [[qid]] table for qids.toml, with the reconciliation's evidence."""
     evidence = (f"reconciled: score {float(p['score']):.2f}, label {p['label']!r}, description {p['description']!r}; "
-                + "; ".join(p.get("evidence", [])) + f"; candidate from {endpoint}, accepted "
+                + "; ".join(p.get("evidence", [])) + f"; candidate {p['qid']} from {endpoint}, accepted "
                 + datetime.now(UTC).date().isoformat())
     return "\n".join(["", "[[qid]]", f"kind = {_toml_str(p['kind'])}", f"name = {_toml_str(p['name'])}",
-                      f"qid = {_toml_str(p['qid'])}", f"evidence = {_toml_str(evidence)}", ""])
+                      f"qid = {_toml_str(p['qid'])}", f"label = {_toml_str(p['label'])}",
+                      f"evidence = {_toml_str(evidence)}", ""])
 
 
 def accept(config: Config, qids: list[str] = ()) -> list[dict]:
@@ -507,3 +519,105 @@ def reconcile(config: Config, offline: bool = False) -> LinkReport:
             proposals.append(entry)
     write_proposals(config.links_dir / PROPOSALS, proposals, config.wikidata_endpoint)
     return LinkReport(accepted, outcomes, counts, client.live, client.cached)
+
+
+# ---------------------------------------------------------------- what Wikidata knows of our linked items
+
+ENRICH_BATCH = 50  # items per query
+ENRICH_FACTS = {"born": "wdt:P569", "died": "wdt:P570", "image": "wdt:P18",
+                **{key: f"wdt:{pid}" for key, (pid, _) in AUTHORITIES.items()}}
+
+
+def linked_qids(registry: Registry) -> list[str]:
+    """Every QID of the records (attached or not): the items the next build links to."""
+    found = {r.qid for kind in KINDS for r in registry.of_kind(kind) if r.qid}
+    found |= {str(e.get("qid")) for e in registry.unattached if QID.match(str(e.get("qid")))}
+    return sorted(found, key=lambda q: int(q[1:]))
+
+
+def enrich_query(qids: list[str]) -> str:
+    """English label and description, dates of life, image and authority identifiers of some items, one fact a row
+    (a UNION, not OPTIONALs, so that two dates of birth do not multiply the other rows)."""
+    values = " ".join(f"wd:{q}" for q in qids)
+    parts = ['{ ?item rdfs:label ?value FILTER(LANG(?value) = "en") BIND("label" AS ?fact) }',
+             '{ ?item schema:description ?value FILTER(LANG(?value) = "en") BIND("description" AS ?fact) }']
+    parts += [f'{{ ?item {prop} ?value BIND("{key}" AS ?fact) }}' for key, prop in ENRICH_FACTS.items()]
+    union = "\n  UNION ".join(parts)
+    return f"""PREFIX wd: <{WD}>
+PREFIX wdt: <{WDT}>
+PREFIX rdfs: <{RDFS}>
+PREFIX schema: <{SCHEMA}>
+SELECT ?item ?fact ?value WHERE {{
+  VALUES ?item {{ {values} }}
+  {union}
+}}"""
+
+
+def facts_from(rows: list[dict[str, str]], fetched: str, endpoint: str) -> dict[str, dict]:
+    """The answer's rows as facts by QID: one label and description, lists of every other fact (sorted)."""
+    items: dict[str, dict] = {}
+    for row in rows:
+        qid = _qid(row.get("item"))
+        if qid is None or not row.get("fact") or row.get("value") is None:
+            continue
+        entry = items.setdefault(qid, {"fetched": fetched, "endpoint": endpoint})
+        fact, value = row["fact"], row["value"]
+        if fact in ("label", "description"):
+            entry[fact] = min(entry.get(fact, value), value)  # one value, the same whatever the row order
+        elif fact == "image":
+            name = image_file(value)
+            if name:
+                entry.setdefault(fact, set()).add(name)
+        else:
+            entry.setdefault(fact, set()).add(value)
+    return {q: {k: sorted(v) if isinstance(v, set) else v for k, v in e.items()} for q, e in items.items()}
+
+
+@dataclass
+class EnrichReport:
+    """What one `kgpub link --enrich` run did."""
+
+    items: dict[str, dict]
+    asked: int
+    live: int
+    cached: int
+    error: str | None = None
+
+
+def write_facts(path: Path, items: dict[str, dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    body = {"about": "Facts fetched from Wikidata by `kgpub link --enrich` for the items of data/records/qids.toml; "
+                     "the build publishes them about each item, with when and where they were fetched.",
+            "items": dict(sorted(items.items(), key=lambda kv: int(kv[0][1:])))}
+    tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def enrich(config: Config, offline: bool = False) -> EnrichReport:
+    """Fetch (or read from the cache) what Wikidata knows of every linked item; write data/links/wikidata.json.
+
+    Items the endpoint could not be asked about keep the facts of the last run, so a run without network
+    loses nothing; the error is reported."""
+    registry = load_registry(config.records_dir)
+    qids = linked_qids(registry)
+    client = WikidataClient(config, offline)
+    path = config.links_dir / FACTS_FILE
+    before = load_facts(config.links_dir)
+    items: dict[str, dict] = {}
+    error = None
+    for start in range(0, len(qids), ENRICH_BATCH):
+        chunk = qids[start:start + ENRICH_BATCH]
+        query = enrich_query(chunk)
+        try:
+            rows = client.select(query)
+        except LinkError as err:
+            error = error or str(err)
+            items.update({q: before[q] for q in chunk if q in before})
+            continue
+        fresh = facts_from(rows, client.fetched(query), client.endpoint)
+        # an item that exists but has none of these facts is still recorded as asked
+        items.update({q: fresh.get(q, {"fetched": client.fetched(query), "endpoint": client.endpoint})
+                      for q in chunk})
+    write_facts(path, items)
+    return EnrichReport(items, len(qids), client.live, client.cached, error)

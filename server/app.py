@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from kgpub.builds import NoBuildError
 from kgpub.config import Config
 from ontology.vocab import PREFIXES
-from server import dumps, pages, sparql
+from server import dumps, pages, reconcile, sparql
 from server.engine import QueryEngine
 from server.fastpath import SparqlFastPath
 
@@ -68,6 +68,7 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(reconcile.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -80,12 +81,14 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
             response.headers["Access-Control-Max-Age"] = "86400"
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if "frame-ancestors *" in response.headers.get("Content-Security-Policy", ""):
+            del response.headers["X-Frame-Options"]  # the one page other sites may frame (a preview card)
         try:  # the build this answer came from (pinned for the request), so a client can tell old from new
             response.headers.setdefault("X-Build", source.get()[0].build_id)
         except (NoBuildError, OSError):  # the build folder was emptied under the server: the answer stands
             pass
         if response.mimetype == "text/html":
-            response.headers["Content-Security-Policy"] = CSP
+            response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
     @app.errorhandler(HTTPException)

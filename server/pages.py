@@ -9,13 +9,14 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from ontology.vocab import ONTOLOGY_FILE, SCHEMA
 from server import graphdata
+from server.enriched import wikidata_facts
 from server.negotiation import best_match
 from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
 from shapes.validate import SHAPES_FILE
 
 bp = Blueprint("pages", __name__)
 
-KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation")
+KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation", "wikidata")
 EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
               "rdf": "application/rdf+xml", "html": "text/html"}
 PAGE_OFFERED = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
@@ -141,6 +142,7 @@ def resource(kind: str, slug: str):
         "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
         evidence=evidence, quotation=graphdata.quotation_info(store, iri) if kind == "quotation" else None,
         wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
+        wikifacts=wikidata_facts(store, iri),
         json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response

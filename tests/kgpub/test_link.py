@@ -247,3 +247,35 @@ def test_an_unreachable_endpoint_is_an_error_message_not_a_traceback(project):
     assert done.returncode == 2
     assert "did not answer" in done.stderr and "Traceback" not in done.stderr
     assert kgpub(env, "link", "--accept", "Q42").stderr.startswith("error: no proposal with QID Q42")
+
+
+# ---------------------------------------------------------------- each link's evidence against the entity's facts
+
+def _evidence_text(entry: dict) -> str:
+    return name_key(entry["evidence"].replace("_", " "))
+
+
+@pytest.mark.parametrize("entry", tomllib.loads((RECORDS / "qids.toml").read_text(encoding="utf-8"))["qid"],
+                         ids=lambda e: e.get("name", "?"))
+def test_the_recorded_evidence_agrees_with_the_entity(entry):
+    """What the source showed beside the QID (its label, years of life, year of publication) is in the evidence and
+    agrees with the entity's record: a QID recorded for the wrong person or work fails here."""
+    registry = load_registry(RECORDS)
+    record = registry.by_name(entry["kind"], entry["name"])
+    names = {name_key(n) for n in (record.all_names if record else [entry["name"]])}
+    number = entry["qid"][1:]
+    assert re.search(rf"(?<![\d])(?:Q{number}|,{number}\]\])(?!\d)", entry["evidence"]), \
+        f"{entry['name']}: the evidence never shows {entry['qid']}"
+    assert entry.get("label"), f"{entry['name']}: say which label the source shows beside the QID (label = ...)"
+    assert name_key(entry["label"]) in names, f"{entry['name']}: the source's label {entry['label']!r} is not one " \
+                                              f"of the entity's names"
+    assert name_key(entry["label"]) in _evidence_text(entry), f"{entry['name']}: label not in the evidence"
+    facts = record.facts if record else {}
+    shown = [("born", y) for y in entry.get("lived", [])[:1]] + [("died", y) for y in entry.get("lived", [])[1:2]]
+    shown += [("published", entry["published"])] if "published" in entry else []
+    for key, year in shown:
+        assert str(year) in entry["evidence"], f"{entry['name']}: {key} {year} is not in the evidence"
+        ours = facts.get(key)
+        if ours is not None:
+            assert abs(int(str(ours)[:4]) - int(year)) <= 1, \
+                f"{entry['name']}: the source says {key} {year}, the record says {ours}"

@@ -300,6 +300,56 @@ VALID_TWINS = [
     ("quotation without speaker or work", f"{QUOTATION} schema:creator {LENIN} ; schema:isPartOf {SPEECH} .", ""),
 ]
 
+# What `kgpub link --enrich` brought back about a linked item, published about the item with its provenance.
+FETCH, ITEM = "b:wikidata/Q1394", "http://www.wikidata.org/entity/Q1394"
+FETCHED = (f'{FETCH} a prov:Entity ; prov:wasDerivedFrom wd:Q1394 ; dcterms:source <https://query.wikidata.org/sparql> '
+           '; prov:generatedAtTime "2026-12-03T18:00:00Z"^^xsd:dateTime .\n'
+           'wd:Q1394 rdfs:label "Vladimir Lenin"@en ; schema:description "Russian revolutionary"@en ; '
+           'schema:birthDate "1870-04-22"^^xsd:date ; schema:deathDate "1924-01-21"^^xsd:date ; '
+           'schema:image <https://commons.wikimedia.org/wiki/Special:FilePath/Lenin.jpg> ; '
+           'schema:sameAs <http://viaf.org/viaf/1> , <https://d-nb.info/gnd/1> .\n')
+
+
+def fetched(old: str, new: str) -> str:
+    assert old in FETCHED
+    return FETCHED.replace(old, new)
+
+
+CASES += [
+    ("fetched facts without a time", "", fetched('; prov:generatedAtTime "2026-12-03T18:00:00Z"^^xsd:dateTime', ""),
+     ["fetched facts without the one xsd:dateTime they were fetched at (prov:generatedAtTime)"], FETCH),
+    ("fetched facts without a source", "", fetched("dcterms:source <https://query.wikidata.org/sparql> ;", ""),
+     ["fetched facts without the endpoint they were fetched from (dcterms:source)"], FETCH),
+    ("fetched facts about a web page", "", fetched("prov:wasDerivedFrom wd:Q1394", "prov:wasDerivedFrom <http://x.org/>"),
+     ["fetched facts not derived from exactly one Wikidata item (prov:wasDerivedFrom)",
+      "facts fetched about http://x.org/, an item no entity of the graph links to (owl:sameAs)"], FETCH),
+    ("fetched facts about an item no entity links to", "",
+     fetched("prov:wasDerivedFrom wd:Q1394", "prov:wasDerivedFrom wd:Q42"),
+     ["facts fetched about http://www.wikidata.org/entity/Q42, an item no entity of the graph links to (owl:sameAs)"],
+     FETCH),
+    ("Wikidata item with two English labels", "", FETCHED + 'wd:Q1394 rdfs:label "Lenin"@en .',
+     ["Wikidata item with more than one label, or one without a language tag"], ITEM),
+    ("Wikidata description without a language", "",
+     fetched('"Russian revolutionary"@en', '"Russian revolutionary"'),
+     ["Wikidata item with more than one description, or one without a language tag"], ITEM),
+    ("Wikidata date of birth as a dateTime", "",
+     fetched('"1870-04-22"^^xsd:date', '"1870-04-22T00:00:00Z"^^xsd:dateTime'),
+     ["Wikidata item's date of birth (schema:birthDate) that is not an xsd:date"], ITEM),
+    ("Wikidata date of death as a year", "", fetched('"1924-01-21"^^xsd:date', '"1924"^^xsd:gYear'),
+     ["Wikidata item's date of death (schema:deathDate) that is not an xsd:date"], ITEM),
+    ("Wikidata image elsewhere", "", fetched("https://commons.wikimedia.org/wiki/Special:FilePath/Lenin.jpg",
+                                             "http://x.org/Lenin.jpg"),
+     ["Wikidata item's image (schema:image) that is not a Wikimedia Commons file"], ITEM),
+    ("Wikidata sameAs to another site", "", fetched("<http://viaf.org/viaf/1>", "<http://x.org/person/1>"),
+     ["Wikidata item's schema:sameAs that is not a VIAF, GND, Library of Congress or BnF record"], ITEM),
+]
+REFERENCE_CHECKED |= {"fetched facts about an item no entity links to", "Wikidata date of birth as a dateTime"}
+VALID_TWINS += [
+    ("Wikidata facts of a linked item", "", FETCHED),
+    ("Wikidata item with two dates of birth and no English label", "",
+     fetched('rdfs:label "Vladimir Lenin"@en ;', 'schema:birthDate "1870-04-10"^^xsd:date ;')),
+]
+
 
 def graph_of(turtle: str) -> Graph:
     return new_graph().parse(data=re.sub(r"(?<![\w\"])b:([\w/.\-]+\w)", rf"<{BASE_IRI}\1>", turtle), format="turtle")
