@@ -74,8 +74,8 @@ def test_format_values_for_select(endpoint, value, media):
 
 
 @pytest.mark.parametrize("value,media,syntax", [
-    ("xml", "application/rdf+xml", "xml"), ("rdf+xml", "application/rdf+xml", "xml"), ("turtle", "text/turtle", "turtle"),
-    ("n3", "text/turtle", "turtle"), ("json-ld", "application/ld+json", "json-ld"),
+    ("xml", "application/rdf+xml", "xml"), ("rdf+xml", "application/rdf+xml", "xml"),
+    ("turtle", "text/turtle", "turtle"), ("n3", "text/turtle", "turtle"), ("json-ld", "application/ld+json", "json-ld"),
     ("json", "application/ld+json", "json-ld"), ("application/n-triples", "application/n-triples", "nt")])
 def test_format_values_for_construct(endpoint, value, media, syntax):
     r = requests.get(endpoint, params={"query": CONSTRUCT, "format": value})
@@ -159,7 +159,8 @@ def test_standard_prefixes_need_no_declaration_and_a_query_may_declare_its_own(e
 def test_the_service_description_lists_the_predeclared_prefixes(endpoint):
     r = requests.get(endpoint, headers={"Accept": "text/turtle"})
     declared = Graph().parse(data=r.text, format="turtle").query(
-        "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT ?p ?ns WHERE { ?s sh:declare [ sh:prefix ?p ; sh:namespace ?ns ] }")
+        "PREFIX sh: <http://www.w3.org/ns/shacl#> "
+        "SELECT ?p ?ns WHERE { ?s sh:declare [ sh:prefix ?p ; sh:namespace ?ns ] }")
     prefixes = {str(p): str(ns) for p, ns in declared}
     for name in ("schema", "oa", "bibo", "dcterms", "owl", "rdf", "rdfs", "xsd", "time", "skos", "wd", "wdt", "kg"):
         assert name in prefixes
@@ -175,7 +176,8 @@ def test_an_undeclared_prefix_is_a_400_naming_it_with_the_line_to_add(endpoint):
 
 
 @pytest.mark.parametrize("query,says", [
-    ("SELCT ?s WHERE { ?s ?p ?o }", ["error at 1:1", "'SELCT'", "SELECT, CONSTRUCT, DESCRIBE or ASK", "did you mean SELECT"]),
+    ("SELCT ?s WHERE { ?s ?p ?o }",
+     ["error at 1:1", "'SELCT'", "SELECT, CONSTRUCT, DESCRIBE or ASK", "did you mean SELECT"]),
     ("SELECT ?s WHERE { ?s ?p ?o } LIMT 3", ["error at 1:30", "'LIMT'", "did you mean LIMIT"]),
     ("SELECT ?s WHERE {\n  ?s ?p ?o FILTER(STRLN(?o) > 3) }", ["error at 2:19", "'STRLN'", "did you mean STRLEN"])])
 def test_a_misspelt_keyword_says_where_and_what_was_expected(endpoint, query, says):
