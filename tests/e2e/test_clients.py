@@ -199,3 +199,15 @@ def test_select_star_keeps_the_variables_in_query_order(endpoint, fmt):
     else:
         names = next(csv.reader(io.StringIO(r.text), delimiter="," if fmt == "csv" else "\t"))
     assert [n.lstrip("?") for n in names] == ["zperson", "name", "class"]
+
+
+@pytest.mark.parametrize("query,fmt", [
+    ("SELECT ?n WHERE { ?p foaf:name ?n }", None), ("SELCT ?s WHERE { ?s ?p ?o }", None),
+    (CONSTRUCT, "xml"), (CONSTRUCT, "rdf+xml"), (ASK, "json"), (CONSTRUCT, "yaml"),
+    ("SELECT * WHERE { ?s a schema:Person ; schema:name ?n } ORDER BY ?s LIMIT 2", "csv")])
+def test_get_and_post_give_the_same_answer(endpoint, query, fmt):
+    """A GET is answered by the plain WSGI path, a POST by the Flask view: one behaviour."""
+    params = {"query": query, **({"format": fmt} if fmt else {})}
+    got, posted = requests.get(endpoint, params=params), requests.post(endpoint, data=params)
+    assert got.status_code == posted.status_code
+    assert got.headers["Content-Type"] == posted.headers["Content-Type"] and got.text == posted.text
