@@ -5,7 +5,7 @@ import difflib
 import re
 
 from ontology.vocab import PREFIXES
-from server.guard import _IRI, blank_strings, prefixes_of
+from server.guard import _IRI, _STRINGS, prefixes_of
 
 # Declared for every query, as Wikidata's query service declares its own; a query may still declare them anew.
 PREDECLARED: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -41,17 +41,24 @@ _PNAME_NS = re.compile(r"(?<![\w?$:@.\-^])([A-Za-z][\w.\-]*)?:")
 _STAR = re.compile(r"^\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
+# Strings, IRIs and comments, whichever starts first: a '#' inside an IRI or a string is no comment.
+_LEXICAL = re.compile(f"{_STRINGS.pattern}|{_IRI.pattern}|#[^\n]*")
 _CHAR_CLASS = re.compile(r"\[(?:[^\[\]']|'[^']*')*\]")
 
 
 def bare(query: str) -> str:
-    """The query with strings emptied, comments removed and IRIs emptied: only its own words and names left."""
-    return _IRI.sub("<>", blank_strings(query))
+    """The query with the insides of its strings and IRIs and its comments blanked out, its own words and names
+    left; as long as the query, so that an offset in it is an offset in the query."""
+    def blank(m: re.Match) -> str:
+        text = m.group(0)
+        inside = re.sub(r"[^\n]", " ", text)
+        return inside if text.startswith("#") else text[0] + inside[1:-1] + text[-1]
+    return _LEXICAL.sub(blank, query)
 
 
 def body(text: str) -> str:
     """The text after its prologue (PREFIX and BASE declarations), in a query already made bare."""
-    return re.sub(r"^\s*(?:(?:PREFIX\s+[\w.\-]*:\s*<>|BASE\s+<>)\s*)*", "", text, flags=re.I)
+    return re.sub(r"^\s*(?:(?:PREFIX\s+[\w.\-]*:\s*<\s*>|BASE\s+<\s*>)\s*)*", "", text, flags=re.I)
 
 
 def predeclared_for(query: str, prefixes: dict[str, str]) -> str:
