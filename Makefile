@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build bench browser virtuoso clean
+.PHONY: serve test build bench browser virtuoso clients clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,13 @@ virtuoso:
 	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; fi; } || \
 	  echo "virtuoso-opensource could not be installed: the Virtuoso tests will be skipped"
 
-test: $(VENV)/.installed-test browser virtuoso
+# Debian's rasqal-utils: roqet, a SPARQL client that is not Python, for the tests of the endpoint with real clients.
+clients:
+	@command -v roqet >/dev/null || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rasqal-utils >/dev/null; \
+	    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rasqal-utils >/dev/null; fi; }
+
+test: $(VENV)/.installed-test browser virtuoso clients
 	$(BIN)/python -m pytest
 
 # Query throughput against rdflib-endpoint and a bare pyoxigraph endpoint, build cost up to 100x the corpus

@@ -63,7 +63,6 @@ def build_lock(build_dir: Path):
         yield
 
 
-PLURALS = {"congress": "congresses", "quotation": "quotations", "person": "persons"}
 README_ROW = re.compile(r"^\|\s*(?P<file>[^|]+?\.txt)\s*\|\s*(?P<what>.+?)\s*\|\s*$", re.MULTILINE)
 
 
@@ -159,13 +158,14 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         from kgpub.enrichment import load_facts, wikidata_triples
         from kgpub.extraction import MentionCache, extract_corpus
         from kgpub.output import sorted_ntriples, write_dumps, write_manifest
+        from server.labels import counted
         from shapes.validate import validate_ntriples
 
         cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules)
 
         def report(i: int, doc: Document, mentions: list, cached: bool) -> None:
             kinds = Counter(m.kind for m in mentions)
-            found = ", ".join(f"{n} {PLURALS.get(k, k + 's')}" for k, n in sorted(kinds.items()))
+            found = ", ".join(counted(n, k) for k, n in sorted(kinds.items()))
             note = " (unchanged, from cache)" if cached else ""
             progress.say(f"[{i + 1}/{len(docs)}] {doc.doc_id}: {found}{note}")
 

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from kgpub.config import Config, load_config
+from server.labels import counted
 
 EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g. KGPUB_PORT=9000."
 
@@ -110,7 +111,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  {kind:<14}{m.get('linked', {}).get(kind, 0):>5} / {n}")
     print("\nmentions per document:")
     for doc in m["documents"]:
-        print(f"  {doc['id']}: " + ", ".join(f"{n} {k}" for k, n in doc["mentions"].items()))
+        print(f"  {doc['id']}: " + ", ".join(counted(n, k) for k, n in doc["mentions"].items()))
     return 0
 
 
@@ -184,7 +185,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for m in found:
         attrs = " ".join(f"{k}={v!r}" for k, v in m.attrs if k not in ("passage",))
         print(f"{m.start:>7}-{m.end:<7} {m.kind:<10} {m.rule:<28} {m.key[:40]:<40} {m.text[:60]!r} {attrs}")
-    print("\n" + ", ".join(f"{n} {k}" for k, n in sorted(Counter(m.kind for m in found).items())), file=sys.stderr)
+    print("\n" + ", ".join(counted(n, k) for k, n in sorted(Counter(m.kind for m in found).items())), file=sys.stderr)
     return 0
 
 

@@ -12,7 +12,9 @@ ENV_PREFIX = "KGPUB_"
 
 @dataclass(frozen=True)
 class Config:
-    """Settings of a build and of the server. Each field can be set as KGPUB_<NAME> in the environment."""
+    """Settings of a build and of the server. Each field can be set as KGPUB_<NAME> in the environment.
+
+    Every path is absolute: a relative one is taken against the working directory when the settings are read."""
 
     base_iri: str = "https://w3id.org/kgpub/"
     corpus_dir: Path = Path("data/corpus")
@@ -39,6 +41,15 @@ class Config:
     quiet: bool = False
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Relative paths mean the working directory of the command that read the configuration; made absolute
+        # here, once, so that no later step (Flask's send_file resolves against the package folder) reads them
+        # against another folder.
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Path):
+                object.__setattr__(self, f.name, absolute(value))
+
     @property
     def published_graph(self) -> str:
         """The stable named graph of the published dataset in an external SPARQL store."""
@@ -47,6 +58,11 @@ class Config:
     def with_overrides(self, **values) -> Config:
         """A copy with the given fields replaced; None values leave a field as it is."""
         return dataclasses.replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def absolute(path: Path) -> Path:
+    """The path against the working directory, `~` expanded and `..` removed; symbolic links left as they are."""
+    return Path(os.path.abspath(path.expanduser()))
 
 
 def _coerce(kind: type | str, raw: str):

@@ -18,6 +18,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 
 # The project's own ontology: a hash namespace, published at ONTOLOGY_IRI.
 ONTOLOGY_IRI = "https://w3id.org/kgpub/ontology"
@@ -37,7 +38,9 @@ PREFIXES: dict[str, Namespace] = {
     "rdf": Namespace(str(RDF)),
     "rdfs": Namespace(str(RDFS)),
     "xsd": Namespace(str(XSD)),
+    "skos": SKOS,
     "wd": WD,
+    "wdt": WDT,
     "void": VOID,
     "dcat": DCAT,
     "prov": PROV,
@@ -59,7 +62,7 @@ def sparql_prefixes() -> str:
 
 
 __all__ = [
-    "SCHEMA", "OA", "TIME", "BIBO", "VOID", "DCAT", "SD", "SH", "PROV", "WD", "KG", "KGSH",
+    "SCHEMA", "OA", "TIME", "BIBO", "VOID", "DCAT", "SD", "SH", "PROV", "WD", "WDT", "SKOS", "KG", "KGSH",
     "OWL", "RDF", "RDFS", "XSD", "DCTERMS", "ONTOLOGY_IRI", "SHAPES_IRI", "ONTOLOGY_FILE",
     "PREFIXES", "new_graph", "sparql_prefixes",
 ]

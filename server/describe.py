@@ -5,7 +5,7 @@ from flask import current_app, request
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ontology.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF, SCHEMA, SD, SHAPES_IRI, VOID, new_graph
+from ontology.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF, SCHEMA, SD, SH, SHAPES_IRI, VOID, new_graph
 from server.results import GRAPH_FORMATS
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
@@ -110,5 +110,12 @@ def service_description(media: str) -> bytes:
     g.add((default_graph, RDF.type, SD.Graph))
     g.add((default_graph, VOID.triples, Literal(build.manifest["triples"])))
     g.add((default_dataset, URIRef(str(DCTERMS) + "source"), URIRef(root + ".well-known/void#dataset")))
+    # the prefixes every query may use undeclared, as SHACL declares prefixes (sh:declare)
+    g.bind("sh", SH)
+    for prefix, namespace in current_app.extensions["kgpub_prefixes"].items():
+        declaration = BNode("prefix-" + prefix)
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     assert media in GRAPH_FORMATS
     return g.serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, select_bytes
+from server.querytext import explain_syntax_error, in_query_order, star_variables
+from server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, json_head_in_order, select_bytes
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def dataset_options(job: Job) -> dict:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     if job.base_iri:
         options["base_iri"] = job.base_iri
+    if job.prefixes:  # predeclared: a query may use them without a PREFIX line
+        options["prefixes"] = dict(job.prefixes)
     return options
 
 
@@ -102,7 +105,7 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     try:
         result = store.query(job.query, **dataset_options(job))
     except SyntaxError as err:
-        return Outcome("syntax", message=str(err))
+        return Outcome("syntax", message=explain_syntax_error(job.query, str(err), dict(job.prefixes)))
     if isinstance(result, ox.QueryBoolean):
         if job.select_type is None:
             return Outcome("unacceptable", form="ask")
@@ -111,19 +114,21 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     if isinstance(result, ox.QuerySolutions):
         if job.select_type is None:
             return Outcome("unacceptable", form="select")
+        order = star_variables(job.query)  # SELECT *: the engine sorts the variables, the client wants them as written
         if SELECT_FORMATS[job.select_type] == "json":
             written = store_json(result, job.max_rows)
             if written is not None:
-                return Outcome("ok", "select", job.select_type, written[0], written[1],
+                body = json_head_in_order(written[0], order) if order else written[0]
+                return Outcome("ok", "select", job.select_type, body, written[1],
                                elapsed=time.perf_counter() - started)
             result = store.query(job.query, **dataset_options(job))  # maybe over max_rows: count them here
-        variables = [v.value for v in result.variables]
+        variables = in_query_order([v.value for v in result.variables], order)
         rows, truncated = [], False
         for solution in result:
             if len(rows) >= job.max_rows:
                 truncated = True
                 break
-            rows.append([solution[i] for i in range(len(variables))])
+            rows.append([solution[v] for v in variables])
         body = select_bytes(variables, rows, SELECT_FORMATS[job.select_type])
         return Outcome("ok", "select", job.select_type, body, len(rows), truncated,
                        elapsed=time.perf_counter() - started)

@@ -36,7 +36,7 @@ class SparqlFastPath:
 
     def types(self, params: dict[str, list[str]], accept: str | None) -> tuple[str | None, str | None]:
         """chosen_types, remembered per Accept header: clients send the same few again and again."""
-        if "format" in params:
+        if "format" in params or "output" in params:
             return chosen_types(params, accept)
         types = self.negotiated.get(accept)
         if types is None:

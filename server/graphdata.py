@@ -181,3 +181,17 @@ def quotation_info(store: ox.Store, iri: str) -> QuotationInfo:
         value(c.get("volume")), pages,
         [Quoting(value(r["doc"]), value(r["id"]) or "", value(r["title"]) or value(r["id"]) or value(r["doc"]),
                  int(r["first"].value)) for r in rows])
+
+
+def class_counts(store: ox.Store, limit: int = 30) -> list[dict]:
+    """The classes of the data with their number of instances, most first, and the data's own label of each."""
+    return query(store, f"""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) (SAMPLE(?l) AS ?label) WHERE {{
+        ?x a ?c FILTER (isIRI(?c)) OPTIONAL {{ ?c rdfs:label|schema:name ?l FILTER (lang(?l) IN ("", "en")) }} }}
+        GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT {int(limit)}""")
+
+
+def named_instances(store: ox.Store, cls: str, limit: int = 5) -> list[dict]:
+    """A few instances of a class, those with a name (schema:name, rdfs:label) first, each with its name."""
+    return query(store, f"""SELECT ?x (MIN(STR(?l)) AS ?name) WHERE {{
+        ?x a ?c OPTIONAL {{ ?x schema:name|rdfs:label ?l }} }}
+        GROUP BY ?x ORDER BY DESC(BOUND(?name)) ?name ?x LIMIT {int(limit)}""", c=cls)

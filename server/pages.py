@@ -8,13 +8,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from ontology.vocab import ONTOLOGY_FILE, SCHEMA
-from server import graphdata
+from server import graphdata, labels
 from server.enriched import wikidata_facts
 from server.negotiation import best_match
 from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
 from shapes.validate import SHAPES_FILE
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_filter(labels.counted, "counted")
+bp.add_app_template_filter(labels.kind_label, "kind_label")
 
 KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation", "wikidata")
 EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
@@ -65,7 +67,24 @@ def index():
     media = media_for(None)
     if media == "application/json" or request.args.get("format") == "json":
         return metadata()
+    if build.manifest.get("sources"):  # `kgpub serve --data FILE ...`: describe the files, not the corpus
+        return render_template("data.html", classes=data_classes(store), limit=DATA_CLASSES, **page_context())
     return render_template("index.html", counts=graphdata.counts(store), **page_context())
+
+
+DATA_CLASSES = 30
+
+
+def data_classes(store: ox.Store) -> list[dict]:
+    """The classes of served RDF files as the home page lists them: a label, a count, a few named instances."""
+    out = []
+    for row in graphdata.class_counts(store, DATA_CLASSES):
+        iri = row["c"].value
+        examples = [{"iri": r["x"].value, "name": r["name"].value if r["name"] is not None else r["x"].value}
+                    for r in graphdata.named_instances(store, iri) if isinstance(r["x"], ox.NamedNode)]
+        out.append({"iri": iri, "label": labels.class_label(iri, graphdata.value(row["label"])),
+                    "count": int(row["n"].value), "examples": examples})
+    return out
 
 
 @bp.route("/-/metadata")

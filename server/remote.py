@@ -24,6 +24,7 @@ from flask import g, has_request_context
 from ontology.vocab import DCTERMS
 from server.engine import Job, Outcome, execute
 from server.guard import blank_strings
+from server.querytext import explain_syntax_error, predeclared_for
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"  # Virtuoso writes it several times faster than JSON
@@ -71,15 +72,19 @@ class RemoteStore:
         return dataclasses.replace(self, graph=max(versions)) if versions else self
 
     def query(self, text: str, default_graph: list | None = None, named_graphs: list | None = None,
-              use_default_graph_as_union: bool = False, base_iri: str | None = None):
-        """Like pyoxigraph's Store.query: QuerySolutions, QueryBoolean or a list of Triples.
+              use_default_graph_as_union: bool = False, base_iri: str | None = None,
+              prefixes: dict[str, str] | None = None):
+        """Like pyoxigraph's Store.query: QuerySolutions, QueryBoolean or a list of Triples; `prefixes` are
+        declared for the query (the store is sent PREFIX lines for those it uses, before its first line).
 
         Raises SyntaxError for a query the store rejects, StoreTimeout past the limit, StoreUnavailable."""
         wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters: the Accept header alone says what we want
         wrapper.setTimeout(self.timeout + 5)  # a backstop: the store is asked to stop at the limit itself
-        wrapper.setQuery(f"BASE <{base_iri}> {text}" if base_iri else text)  # same line: positions stay right
+        declared = predeclared_for(text, prefixes or {})
+        # on the query's first line, so that the store's line numbers stay right
+        wrapper.setQuery(f"BASE <{base_iri}> {declared}{text}" if base_iri else declared + text)
         form = wrapper.queryType
         accept = {"CONSTRUCT": N_TRIPLES, "DESCRIBE": N_TRIPLES, "ASK": RESULTS_JSON}.get(form, RESULTS_XML)
         wrapper.addCustomHttpHeader("Accept", accept)
@@ -92,7 +97,7 @@ class RemoteStore:
         try:
             body = self.send(wrapper)
         except SyntaxError as err:
-            raise SyntaxError(parser_message(text, base_iri) or str(err)) from None
+            raise SyntaxError(parser_message(text, base_iri, prefixes) or str(err)) from None
         try:
             if form in ("CONSTRUCT", "DESCRIBE"):
                 return [ox.Triple(q.subject, q.predicate, q.object)
@@ -135,13 +140,13 @@ class RemoteStore:
         return body
 
 
-def parser_message(text: str, base_iri: str | None) -> str | None:
-    """The embedded parser's message (with line and column) if it rejects the query, else None; the query runs on
-    an empty in-memory store, so it costs next to nothing."""
+def parser_message(text: str, base_iri: str | None, prefixes: dict[str, str] | None = None) -> str | None:
+    """The embedded parser's message (with line and column, explained) if it rejects the query, else None; the
+    query runs on an empty in-memory store, so it costs next to nothing."""
     try:
-        ox.Store().query(text, base_iri=base_iri)
+        ox.Store().query(text, base_iri=base_iri, prefixes=prefixes or None)
     except SyntaxError as err:
-        return str(err)
+        return explain_syntax_error(text, str(err), prefixes or {})
     except Exception:  # evaluation on nothing may still fail; the store's own message stands
         return None
     return None
@@ -189,7 +194,7 @@ class RemoteEngine:
         try:
             # only standard SPARQL reaches the store: its own pragmas (Virtuoso's DEFINE) could read other graphs
             # or fetch URLs; and a malformed query gets the embedded parser's message, with line and column
-            message = parser_message(job.query, job.base_iri)
+            message = parser_message(job.query, job.base_iri, dict(job.prefixes))
             if message:
                 return Outcome("syntax", message=message)
             _, store = self.source.get()  # the graph pinned for this request

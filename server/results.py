@@ -26,7 +26,30 @@ GRAPH_FORMATS = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
-# Short names accepted by the format= parameter.
+SRJ, SRX = "application/sparql-results+json", "application/sparql-results+xml"
+TURTLE, N_TRIPLES = "text/turtle", "application/n-triples"
+JSON_LD, RDF_XML = "application/ld+json", "application/rdf+xml"
+# What a /sparql client means by format= (or output=): the media type for SELECT/ASK results and the one for a
+# graph. The values are those common clients send: SPARQLWrapper sends its return format (`xml` by default, also
+# for CONSTRUCT, where RDF/XML is what it reads), Virtuoso's and Wikidata's users the short names or media types.
+FORMAT_PARAMETER: dict[str, tuple[str | None, str | None]] = {
+    **dict.fromkeys(["json", "srj", SRJ], (SRJ, JSON_LD)),
+    "application/json": ("application/json", JSON_LD),
+    **dict.fromkeys(["xml", "srx", SRX], (SRX, RDF_XML)),
+    **dict.fromkeys(["application/xml", "text/xml"], ("application/xml", RDF_XML)),
+    **dict.fromkeys(["csv", "text/csv"], ("text/csv", TURTLE)),
+    **dict.fromkeys(["tsv", "text/tab-separated-values"], ("text/tab-separated-values", TURTLE)),
+    **dict.fromkeys(["rdf+xml", "rdf", "rdfxml", "rdf/xml", RDF_XML], (None, RDF_XML)),
+    **dict.fromkeys(["turtle", "ttl", "n3", TURTLE, "text/n3", "text/rdf+n3"], (None, TURTLE)),
+    **dict.fromkeys(["nt", "ntriples", "n-triples", N_TRIPLES, "text/plain"], (None, N_TRIPLES)),
+    **dict.fromkeys(["json-ld", "jsonld", JSON_LD], (None, JSON_LD)),
+}
+# A graph asked for with an Accept header that names only result formats (Debian's roqet sends
+# `application/sparql-results+xml` for a CONSTRUCT) is given in the RDF syntax of the same family, as Virtuoso
+# and Wikidata's query service do, rather than refused.
+GRAPH_FOR_RESULTS = {SRJ: JSON_LD, "application/json": JSON_LD, SRX: RDF_XML, "application/xml": RDF_XML,
+                     "text/csv": TURTLE, "text/tab-separated-values": TURTLE}
+# Short names accepted by the format= parameter of the pages.
 FORMAT_ALIASES = {
     "json": "application/sparql-results+json", "srj": "application/sparql-results+json",
     "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
@@ -81,6 +104,17 @@ def term_csv(term) -> str:
 
 def term_tsv(term) -> str:
     return "" if term is None else str(term)
+
+
+def json_head_in_order(body: bytes, variables: list[str]) -> bytes:
+    """SPARQL JSON results with the variables of their head in the given order (the bindings are unordered)."""
+    start = b'{"head":{"vars":'
+    head, sep, rest = body.partition(b"]},")
+    if not body.startswith(start) or not sep:
+        return body
+    names = json.loads(head[len(start):] + b"]")
+    ordered = sorted(names, key=lambda v: (variables.index(v) if v in variables else len(variables), names.index(v)))
+    return start + json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"}," + rest
 
 
 def select_bytes(variables: list[str], rows: list[list], kind: str) -> bytes:

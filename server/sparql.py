@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from server.engine import Job, Outcome
 from server.guard import Refused, check_service, is_update
 from server.negotiation import best_match
-from server.results import FORMAT_ALIASES, GRAPH_FORMATS, SELECT_FORMATS
+from server.results import FORMAT_ALIASES, FORMAT_PARAMETER, GRAPH_FOR_RESULTS, GRAPH_FORMATS
 
 bp = Blueprint("sparql", __name__)
 
@@ -19,6 +19,7 @@ GRAPH_OFFERED = ["text/turtle", "application/n-triples", "application/ld+json", 
                  "text/plain"]
 READ_ONLY = ("This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, ...) are refused. "
              "Download a dump from /dumps/ to work on a copy of the graph.")
+FORMAT_NAMES = ("json", "xml", "csv", "tsv", "turtle", "n3", "nt", "rdf+xml", "json-ld")
 NOT_ACCEPTABLE = ("none of the media types in Accept (or format=) can carry SPARQL results; "
                   "accept one of: " + ", ".join(SELECT_OFFERED[:4] + GRAPH_OFFERED[:4]))
 # (status, content type, headers, body) of an answer, for Flask's view and the plain WSGI path alike
@@ -75,18 +76,32 @@ def read_request() -> tuple[str | None, dict[str, list[str]], bool]:
                              "application/sparql-query or application/x-www-form-urlencoded")
 
 
+def format_values(params: dict[str, list[str]]) -> list[str]:
+    """The values of format= and output= (SPARQLWrapper sends both, and format= twice for some formats)."""
+    return params.get("format", []) + params.get("output", [])
+
+
 def chosen_types(params: dict[str, list[str]], accept: str | None) -> tuple[str | None, str | None]:
-    """(SELECT/ASK media type, graph media type) from format= or the Accept header."""
-    fmt = (params.get("format") or [None])[0]
-    if fmt:
-        media = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-        return media if media in SELECT_FORMATS else None, media if media in GRAPH_FORMATS else None
-    return best_match(accept, SELECT_OFFERED), best_match(accept, GRAPH_OFFERED)
+    """(SELECT/ASK media type, graph media type) from format= (the first value known) or the Accept header."""
+    values = format_values(params)
+    if values:
+        known = (FORMAT_PARAMETER.get(v.strip().lower()) for v in values)
+        return next((types for types in known if types), (None, None))
+    select, graph = best_match(accept, SELECT_OFFERED), best_match(accept, GRAPH_OFFERED)
+    return select, graph or GRAPH_FOR_RESULTS.get(select)
+
+
+def not_acceptable(params: dict[str, list[str]]) -> str:
+    """Why nothing the client asked for can carry results, and what it may ask for instead."""
+    if format_values(params):
+        return (f"unknown format= value {format_values(params)[0]!r}; use one of " + ", ".join(FORMAT_NAMES)
+                + ", or a media type such as application/sparql-results+json")
+    return NOT_ACCEPTABLE
 
 
 def wants_page(params: dict[str, list[str]], method: str, accept: str) -> bool:
     """Whether a query arrives from a browser following a shared link, to be shown on the query page."""
-    return ("format" not in params and method == "GET" and "text/html" in accept
+    return (not format_values(params) and method == "GET" and "text/html" in accept
             and best_match(accept, ["text/html"] + SELECT_OFFERED + GRAPH_OFFERED) == "text/html")
 
 
@@ -160,7 +175,7 @@ def endpoint() -> Response:
                         mimetype="text/html")
     types = chosen_types(params, request.headers.get("Accept"))
     if types == (None, None):
-        return plain(406, NOT_ACCEPTABLE)
+        return plain(406, not_acceptable(params))
     build, _store = app.extensions["kgpub_source"].get()
     job = make_job(build, query, types, params, config.max_rows, request.base_url,
                    app.extensions["kgpub_prefix_pairs"])
@@ -175,9 +190,11 @@ def endpoint() -> Response:
 
 def describe_service(params: dict[str, list[str]]) -> Response:
     """GET /sparql without a query: the SPARQL Service Description as RDF, or the query page for browsers."""
-    fmt = (params.get("format") or [None])[0]
-    media = FORMAT_ALIASES.get(fmt.lower(), fmt) if fmt else best_match(request.headers.get("Accept"),
-                                                                     ["text/html"] + GRAPH_OFFERED)
+    fmt = (format_values(params) or [None])[0]
+    if fmt:
+        media = FORMAT_PARAMETER.get(fmt.lower(), (None, FORMAT_ALIASES.get(fmt.lower())))[1]
+    else:
+        media = best_match(request.headers.get("Accept"), ["text/html"] + GRAPH_OFFERED)
     if media == "text/html" or media is None and not fmt:
         return Response(render_template("query.html", **current_app.extensions["kgpub_page_context"]()),
                         mimetype="text/html")

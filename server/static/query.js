@@ -48,12 +48,31 @@
     }
     return td;
   }
+  // "true; max-rows=10000" (X-SPARQL-Truncated) -> "10,000"; null when the results are whole
+  function rowLimit(header) {
+    if (!header) return null;
+    const m = /max-rows=(\d+)/.exec(header);
+    return m ? Number(m[1]).toLocaleString("en") : "the most the server gives";
+  }
+  // beside each download link: the file holds the same first rows, not the whole result
+  function noteDownloads(limit) {
+    document.querySelectorAll(".dl-note").forEach(function (note) {
+      note.textContent = limit ? " (first " + limit + " rows)" : "";
+    });
+  }
+  function plural(n, one, many) {
+    return n.toLocaleString("en") + " " + (n === 1 ? one : many);
+  }
   function show(data, truncated) {
     results.textContent = "";
-    if (truncated) {
+    const limit = rowLimit(truncated);
+    noteDownloads(limit);
+    if (limit) {
       const p = document.createElement("p");
       p.className = "notice";
-      p.textContent = "Results truncated: " + truncated + ". Add LIMIT/OFFSET to page through them.";
+      p.id = "truncated";
+      p.textContent = "Only the first " + limit + " rows are shown: the query has more results. " +
+        "Add LIMIT and OFFSET to page through them.";
       results.appendChild(p);
     }
     if (data.boolean !== undefined) {
@@ -70,7 +89,7 @@
       vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
     });
     results.appendChild(table);
-    status.textContent = data.results.bindings.length + " row(s)";
+    status.textContent = plural(data.results.bindings.length, "row", "rows") + (limit ? " (results truncated)" : "");
   }
   async function run(event) {
     if (event) event.preventDefault();
@@ -87,6 +106,7 @@
       status.className = "error";
       status.textContent = "Error " + response.status + ": " + (await response.text());
       results.textContent = "";
+      noteDownloads(null);
       return;
     }
     if (type.startsWith("application/sparql-results+json")) {
@@ -96,6 +116,7 @@
       pre.textContent = await response.text();
       results.textContent = "";
       results.appendChild(pre);
+      noteDownloads(null);
       status.textContent = "graph result";
     }
   }

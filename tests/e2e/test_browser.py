@@ -136,3 +136,23 @@ def test_the_page_loads_nothing_from_another_host(browser, server):
     assert web and all(urlparse(u).netloc == host for u in web), web
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
+
+
+def test_a_truncated_result_says_so_above_the_table_and_beside_each_download(browser, built, start_server):
+    from selenium.webdriver.common.by import By
+    config, _ = built
+    server = start_server(["--build-dir", str(config.build_dir), "--max-rows", "3"])
+    browser.get(server + "sparql")
+    type_query(browser, "SELECT ?s WHERE { ?s a schema:Person }")
+    browser.find_element(By.ID, "run").click()
+    wait_for(browser, lambda d: rows_of(d))
+    assert len(rows_of(browser)) == 3
+    notice = browser.find_element(By.ID, "truncated")
+    assert "first 3 rows" in notice.text
+    assert notice.location["y"] < browser.find_element(By.CSS_SELECTOR, "#results table").location["y"]
+    assert [n.text for n in browser.find_elements(By.CSS_SELECTOR, ".dl-note")] == ["(first 3 rows)"] * 3
+    type_query(browser, "SELECT ?s WHERE { ?s a schema:Person } LIMIT 2")
+    browser.find_element(By.ID, "run").click()
+    wait_for(browser, lambda d: len(rows_of(d)) == 2)
+    assert not browser.find_elements(By.ID, "truncated")
+    assert [n.text for n in browser.find_elements(By.CSS_SELECTOR, ".dl-note")] == [""] * 3

@@ -18,7 +18,7 @@ import requests
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 
-# The suites stand in shared/ beside the project (KGPUB_W3C_SUITES to point elsewhere).
+# The suites stand in ../shared/w3c/, relative to the project root (KGPUB_W3C_SUITES to point elsewhere).
 W3C = Path(os.environ.get("KGPUB_W3C_SUITES", Path(__file__).resolve().parents[3] / "shared" / "w3c"))
 SUITE = W3C / "sparql/sparql11/protocol"
 MANIFEST = SUITE / "manifest.ttl"

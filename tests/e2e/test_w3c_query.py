@@ -28,7 +28,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
-# The suites stand in shared/ beside the project (KGPUB_W3C_SUITES to point elsewhere).
+# The suites stand in ../shared/w3c/, relative to the project root (KGPUB_W3C_SUITES to point elsewhere).
 W3C = Path(os.environ.get("KGPUB_W3C_SUITES", Path(__file__).resolve().parents[3] / "shared" / "w3c"))
 SUITE = W3C / "sparql/sparql11"
 MANIFEST = SUITE / "manifest-sparql11-query.ttl"
