@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from kgpub.builds import NoBuildError
 from kgpub.config import Config
 from ontology.vocab import PREFIXES
-from server import dumps, pages, sparql
+from server import dumps, pages, search, sparql
 from server.engine import QueryEngine
 from server.fastpath import SparqlFastPath
 
@@ -68,6 +68,7 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(search.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:
