@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from ontology.vocab import ONTOLOGY_FILE, SCHEMA
-from server import graphdata
+from server import entitypages, graphdata
 from server.negotiation import best_match
 from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
 from shapes.validate import SHAPES_FILE
@@ -134,14 +134,40 @@ def resource(kind: str, slug: str):
                         mimetype="text/plain")
     if kind == "document":
         return document_page(store, iri, slug)
+    return entity_page(store, iri, kind, slug)
+
+
+def page_arg() -> int:
+    try:
+        return min(max(int(request.args.get("page", 1)), 1), 100000)
+    except ValueError:
+        return 1
+
+
+def raw_properties(store: ox.Store, iri: str) -> tuple[list[dict], list[tuple[str, str]], dict[str, str]]:
+    """The resource's own triples, the links to it, and labels for every IRI among them."""
     props = graphdata.outgoing(store, iri)
-    label = graphdata.label_of(store, iri) or slug
-    evidence = graphdata.evidence(store, iri)
+    incoming = entitypages.incoming(store, iri)
+    iris = [p["o"].value for p in props if isinstance(p["o"], ox.NamedNode)] + [s for s, _ in incoming]
+    return props, incoming, entitypages.labels(store, iris)
+
+
+def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
+    """A person, work, congress, organisation or quotation: summary, quotations, evidence, then the raw triples."""
+    page = page_arg()
+    fallback = graphdata.label_of(store, iri) or slug
+    scope = {"person": "speaker", "work": "work", "quotation": "self"}.get(kind)
+    quoted = entitypages.quotations(store, iri, scope, page if kind != "quotation" else 1) if scope else (0, [])
+    mentions, groups = entitypages.evidence(store, iri, page)
+    props, incoming, labels = raw_properties(store, iri)
+    per_page = max(entitypages.EVIDENCE_PER_PAGE, entitypages.QUOTATIONS_PER_PAGE)
+    pages = max(-(-mentions // entitypages.EVIDENCE_PER_PAGE), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
     response = Response(render_template(
-        "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
-        evidence=evidence, quotation=graphdata.quotation_info(store, iri) if kind == "quotation" else None,
-        wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
-        json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
+        "entity.html", iri=iri, kind=kind, summary=entitypages.summary(store, iri, fallback),
+        counts=entitypages.counts(store, iri), quotations=quoted[1], quotations_total=quoted[0],
+        evidence=groups, mentions=mentions, page=page, pages=pages if kind != "quotation" else 1,
+        per_page=per_page, props=props, incoming=incoming, labels=labels, json_ld=json_ld_of(store, iri),
+        formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
 
