@@ -194,10 +194,16 @@ def document_page(store: ox.Store, iri: str, slug: str):
         mentioned.setdefault(a.body, a)
         counts[a.body] = counts.get(a.body, 0) + 1
     listing = sorted(mentioned.values(), key=lambda a: (a.kind, a.label))
-    return render_template("document.html", iri=iri, label=graphdata.label_of(store, iri) or slug,
-                           props=graphdata.outgoing(store, iri), segments=segments(text, annotations),
-                           mentioned=listing, counts=counts, json_ld=json_ld_of(store, iri), formats=EXTENSIONS,
-                           slug=slug, **page_context())
+    props, incoming, labels = raw_properties(store, iri)
+    labels.update(entitypages.labels(store, [a.body for a in listing if not a.label]))
+    label = graphdata.label_of(store, iri) or slug
+    quoted_total, quoted = entitypages.quotations(store, iri, "document", page_arg())
+    return render_template("document.html", iri=iri, label=label, summary=entitypages.summary(store, iri, label),
+                           counts=entitypages.document_counts(store, iri), quotations=quoted,
+                           quotations_total=quoted_total, props=[p for p in props if not p["p"].value.endswith(
+                               "mentions")], incoming=incoming, labels=labels, segments=segments(text, annotations),
+                           mentioned=listing, counts_by_entity=counts, json_ld=json_ld_of(store, iri),
+                           formats=EXTENSIONS, slug=slug, kind="document", **page_context())
 
 
 def vocabulary_terms(path) -> list[dict]:
