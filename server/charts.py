@@ -83,7 +83,7 @@ def timeline(spans: list[Span], title: str, width: int = 1100, label_width: int 
                                   "nothing dated to draw</text>", title)
     first = int(min(s.start for s in spans))
     last = int(max(s.end for s in spans)) + 1
-    span = width - label_width - 30
+    span = width - label_width - 170  # room on the right for the last item's dates
 
     def x(year: float) -> float:
         return label_width + span * (year - first) / max(last - first, 1)

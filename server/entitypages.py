@@ -284,3 +284,16 @@ def incoming(store: ox.Store, iri: str, limit: int = 200) -> list[tuple[str, str
     rows = query(store, f"""SELECT ?s ?p WHERE {{ ?s ?p ?x FILTER (?p NOT IN (oa:hasBody, oa:hasSource)) }}
                            ORDER BY ?p ?s LIMIT {int(limit)}""", x=iri)
     return [(value(r["s"]), value(r["p"])) for r in rows]
+
+
+def organised(store: ox.Store, iri: str, limit: int = 200) -> list[tuple[str, str, str, str]]:
+    """(iri, name, start, end) of the congresses and events an organisation held, earliest first."""
+    rows = query(store, f"""SELECT ?c ?name ?start ?end WHERE {{ ?c schema:organizer ?x
+        OPTIONAL {{ ?c schema:name ?name }} OPTIONAL {{ ?c schema:startDate ?start }}
+        OPTIONAL {{ ?c schema:endDate ?end }} }} ORDER BY ?start ?name LIMIT {int(limit)}""", x=iri)
+    out: dict[str, tuple[str, str, str, str]] = {}
+    for r in rows:
+        c = value(r["c"])
+        out.setdefault(c, (c, value(r["name"]) or c.rsplit("/", 1)[-1], value(r["start"]) or "",
+                           value(r["end"]) or ""))
+    return list(out.values())

@@ -166,7 +166,8 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
         "entity.html", iri=iri, kind=kind, summary=entitypages.summary(store, iri, fallback),
         counts=entitypages.counts(store, iri), quotations=quoted[1], quotations_total=quoted[0],
         evidence=groups, mentions=mentions, page=page, pages=pages if kind != "quotation" else 1,
-        per_page=per_page, props=props, incoming=incoming, labels=labels, json_ld=json_ld_of(store, iri),
+        per_page=per_page, organised=entitypages.organised(store, iri) if kind == "organization" else [],
+        props=props, incoming=incoming, labels=labels, json_ld=json_ld_of(store, iri),
         formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response

@@ -74,6 +74,7 @@ def take(driver, server: str, out: Path, paths: dict[str, str]) -> list[Path]:
         driver.get(server.rstrip("/") + path)
         if name == "query-chart":
             WebDriverWait(driver, 30).until(lambda d: d.find_elements("css selector", "#chart svg"))
+            driver.execute_script("document.getElementById('status').scrollIntoView()")
         target = out / f"{name}.png"
         driver.save_screenshot(str(target))
         written.append(target)

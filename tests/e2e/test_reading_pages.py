@@ -216,3 +216,17 @@ def test_screenshots_of_every_kind_of_page(browser, server, paths, tmp_path):
                                          "search", "pictures"}
     for path in written:
         assert path.stat().st_size > 10000 and png_size(path) == (1400, 1000), path
+
+
+def test_the_query_page_charts_counts_and_names_the_iris(browser, server):
+    query = PREFIXES + """SELECT ?speaker (COUNT(?q) AS ?quotations) WHERE { ?q a schema:Quotation ;
+        schema:creator ?speaker } GROUP BY ?speaker ORDER BY DESC(?quotations) LIMIT 12"""
+    expected = select(server, query.replace(PREFIXES, ""))
+    browser.get(server + "sparql?query=" + requests.utils.quote(query))
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements("css selector", "#chart svg rect.bar"))
+    bars = browser.find_elements("css selector", "#chart svg rect.bar")
+    assert [int(b.get_attribute("data-value")) for b in bars] == [int(r["quotations"]) for r in expected]
+    names = {r["n"] for r in select(server, "SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }")}
+    WebDriverWait(browser, 30).until(
+        lambda d: d.find_element("css selector", "#results tbody a").text in names)
