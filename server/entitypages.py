@@ -72,11 +72,9 @@ def summary(store: ox.Store, iri: str, fallback: str) -> Summary:
 
 
 def counts(store: ox.Store, iri: str) -> dict[str, int]:
-    """Mentions, documents, quotations said, times quoted and works cited of an entity, in one query."""
+    """Quotations said (or cited from), times quoted and works cited of an entity, in one query."""
     x = iri_ref(iri)
     rows = query(store, f"""SELECT * WHERE {{
-        {{ SELECT (COUNT(?a) AS ?mentions) (COUNT(DISTINCT ?d) AS ?documents) WHERE {{
-            ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource ?d }} }}
         {{ SELECT (COUNT(DISTINCT ?q) AS ?quotations) WHERE {{ {{ ?q schema:creator {x} }}
             UNION {{ ?q schema:isPartOf {x} ; a schema:Quotation }} }} }}
         {{ SELECT (COUNT(DISTINCT ?qa) AS ?quoted) WHERE {{ {{ ?q schema:creator {x} }}
@@ -141,14 +139,14 @@ QUOTATION_SCOPES = {  # how a page's quotations are found: said by, cited from, 
 
 def quotations(store: ox.Store, iri: str, scope: str, page: int = 1, per_page: int = QUOTATIONS_PER_PAGE,
                other: str | None = None) -> tuple[int, list[QuotationView]]:
-    """(how many, one page of them) of the quotations in a scope, most quoted first; four queries whatever the page."""
+    """(how many, one page of them) of the quotations in a scope, in the order of their text; four queries whatever
+    the page."""
     pattern = QUOTATION_SCOPES[scope].format(x=iri_ref(iri), other=iri_ref(other) if other else "")
     total = query(store, f"SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE {{ {pattern} ?q a schema:Quotation }}")
     total_n = int(total[0]["n"].value) if total else 0
-    rows = query(store, f"""SELECT ?q ?text (COUNT(DISTINCT ?qa) AS ?n) WHERE {{ {pattern} ?q schema:text ?text
-        OPTIONAL {{ ?qa oa:hasBody ?q }} }} GROUP BY ?q ?text ORDER BY DESC(?n) ?text
-        LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}""")
-    views = {value(r["q"]): QuotationView(value(r["q"]), value(r["text"]), int(r["n"].value)) for r in rows}
+    rows = query(store, f"""SELECT ?q ?text WHERE {{ {{ SELECT DISTINCT ?q WHERE {{ {pattern} }} }}
+        ?q schema:text ?text }} ORDER BY ?text LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}""")
+    views = {value(r["q"]): QuotationView(value(r["q"]), value(r["text"]), 0) for r in rows}
     if not views:
         return total_n, []
     values = "VALUES ?q { " + " ".join(iri_ref(q) for q in views) + " }"
@@ -167,17 +165,18 @@ def quotations(store: ox.Store, iri: str, scope: str, page: int = 1, per_page: i
             start, end = (view.pages or "").partition("–")[::2]
             start, end = (o, end or o) if p == "pageStart" else (start or o, o)
             view.pages = start if start == end else f"{start}–{end}"
-    for r in query(store, f"""SELECT ?q ?doc ?id ?title ?author (MIN(?start) AS ?first) WHERE {{ {values}
-            ?qa oa:hasBody ?q ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps .
-            ?ps a oa:TextPositionSelector ; oa:start ?start .
-            OPTIONAL {{ ?doc dcterms:identifier ?id }} OPTIONAL {{ ?doc rdfs:label ?title }}
-            OPTIONAL {{ ?doc schema:author/schema:name ?author }}
-        }} GROUP BY ?q ?doc ?id ?title ?author ORDER BY ?title ?id"""):
+    quoting = query(store, f"""SELECT ?q ?doc (MIN(?start) AS ?first) (COUNT(DISTINCT ?qa) AS ?n) WHERE {{ {values}
+        ?qa oa:hasBody ?q ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps . ?ps oa:start ?start .
+        }} GROUP BY ?q ?doc""")
+    info = document_info(store, list({value(r["doc"]) for r in quoting}))
+    for r in quoting:
         doc = value(r["doc"])
         view = views[value(r["q"])]
-        if all(quoting.document != doc for quoting in view.quoted_in):
-            view.quoted_in.append(Quoting(doc, value(r["id"]) or "", value(r["title"]) or value(r["id"]) or doc,
-                                          value(r["author"]) or "", int(r["first"].value)))
+        view.times_quoted += int(r["n"].value)
+        ident, title, author, _ = info.get(doc, (doc.rsplit("/", 1)[-1],) * 2 + ("", ""))
+        view.quoted_in.append(Quoting(doc, ident, title, author, int(r["first"].value)))
+    for view in views.values():
+        view.quoted_in.sort(key=lambda q: (q.title, q.doc_id))
     return total_n, list(views.values())
 
 
@@ -219,33 +218,37 @@ def around(sentence: str, exact: str) -> tuple[str, str, str]:
 
 
 def evidence(store: ox.Store, iri: str, page: int = 1,
-             per_page: int = EVIDENCE_PER_PAGE) -> tuple[int, list[DocumentEvidence]]:
-    """(mentions in all, one page of them grouped by document), the documents with most mentions first."""
+             per_page: int = EVIDENCE_PER_PAGE) -> tuple[dict[str, int], list[DocumentEvidence]]:
+    """({document: mentions} of every document, one page of the mentions grouped by document), the documents with
+    most mentions first: one query for the counts, then one per document on the page (a page spans a few)."""
     x = iri_ref(iri)
-    per_doc = query(store, f"""SELECT ?doc (COUNT(?a) AS ?n) WHERE {{
-        ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource ?doc }} GROUP BY ?doc""")
-    total = sum(int(r["n"].value) for r in per_doc)
-    rows = query(store, f"""SELECT ?doc ?start ?end ?exact ?sentence WHERE {{
-        {{ SELECT ?doc (COUNT(?a0) AS ?n) WHERE {{ ?a0 oa:hasBody {x} ; oa:hasTarget ?t0 . ?t0 oa:hasSource ?doc }}
-           GROUP BY ?doc }}
-        ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps , ?qs .
-        ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-        ?qs a oa:TextQuoteSelector ; oa:exact ?exact .
-        OPTIONAL {{ ?a kg:sentence ?sentence }}
-    }} ORDER BY DESC(?n) ?doc ?start LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}""")
-    if not rows:
-        return total, []
-    groups: dict[str, DocumentEvidence] = {}
-    counts = {value(r["doc"]): int(r["n"].value) for r in per_doc}
-    for r in rows:
-        doc = value(r["doc"])
-        if doc not in groups:
-            groups[doc] = DocumentEvidence(doc, "", doc.rsplit("/", 1)[-1], "", "", counts.get(doc, 0))
-        before, exact, after = around(value(r["sentence"]) or "", value(r["exact"]))
-        groups[doc].mentions.append(Mention(int(r["start"].value), int(r["end"].value), exact, before, after))
-    for doc, info in document_info(store, list(groups)).items():
-        groups[doc].doc_id, groups[doc].title, groups[doc].author, groups[doc].date = info
-    return total, list(groups.values())
+    per_doc = {value(r["doc"]): int(r["n"].value) for r in query(store, f"""SELECT ?doc (COUNT(?a) AS ?n) WHERE {{
+        ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource ?doc }} GROUP BY ?doc""")}
+    order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
+    skip, room = (max(page, 1) - 1) * int(per_page), int(per_page)
+    groups: list[DocumentEvidence] = []
+    for doc in order:
+        if room <= 0:
+            break
+        if skip >= per_doc[doc]:
+            skip -= per_doc[doc]
+            continue
+        group = DocumentEvidence(doc, "", doc.rsplit("/", 1)[-1], "", "", per_doc[doc])
+        for r in query(store, f"""SELECT ?start ?end ?exact ?sentence WHERE {{
+                ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource {iri_ref(doc)} .
+                ?t oa:hasSelector ?ps , ?qs . ?ps oa:start ?start ; oa:end ?end . ?qs oa:exact ?exact .
+                OPTIONAL {{ ?a kg:sentence ?sentence }}
+            }} ORDER BY ?start LIMIT {room} OFFSET {skip}"""):
+            before, exact, after = around(value(r["sentence"]) or "", value(r["exact"]))
+            group.mentions.append(Mention(int(r["start"].value), int(r["end"].value), exact, before, after))
+        room -= len(group.mentions)
+        skip = 0
+        groups.append(group)
+    for group in groups:
+        info = document_info(store, [group.document]).get(group.document)
+        if info:
+            group.doc_id, group.title, group.author, group.date = info
+    return per_doc, groups
 
 
 def document_info(store: ox.Store, documents: list[str]) -> dict[str, tuple[str, str, str, str]]:

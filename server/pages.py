@@ -158,13 +158,15 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     fallback = graphdata.label_of(store, iri) or slug
     scope = {"person": "speaker", "work": "work", "quotation": "self"}.get(kind)
     quoted = entitypages.quotations(store, iri, scope, page if kind != "quotation" else 1) if scope else (0, [])
-    mentions, groups = entitypages.evidence(store, iri, page)
+    per_doc, groups = entitypages.evidence(store, iri, page)
+    mentions = sum(per_doc.values())
+    counts = {**entitypages.counts(store, iri), "mentions": mentions, "documents": len(per_doc)}
     props, incoming, labels = raw_properties(store, iri)
     per_page = max(entitypages.EVIDENCE_PER_PAGE, entitypages.QUOTATIONS_PER_PAGE)
     pages = max(-(-mentions // entitypages.EVIDENCE_PER_PAGE), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
     response = Response(render_template(
         "entity.html", iri=iri, kind=kind, summary=entitypages.summary(store, iri, fallback),
-        counts=entitypages.counts(store, iri), quotations=quoted[1], quotations_total=quoted[0],
+        counts=counts, quotations=quoted[1], quotations_total=quoted[0],
         evidence=groups, mentions=mentions, page=page, pages=pages if kind != "quotation" else 1,
         per_page=per_page, organised=entitypages.organised(store, iri) if kind == "organization" else [],
         props=props, incoming=incoming, labels=labels, json_ld=json_ld_of(store, iri),
