@@ -2,6 +2,7 @@
 of it, measured interleaved on the same server in the same run."""
 from __future__ import annotations
 
+import json
 import statistics
 import time
 import urllib.parse
@@ -33,15 +34,14 @@ def page_benchmark(build_dir: Path, repeats: int = 20, threads: int = 4) -> dict
     """Median milliseconds of the HTML page, its Turtle twin and a DESCRIBE, and the page's ratio to each."""
     with kgpub(build_dir, threads) as server:
         iri = most_mentioned(server.url)
-        base = urllib.request.urlopen(server.base + "-/metadata", timeout=60).read()
-        import json
-        path = iri[len(json.loads(base)["base_iri"]):]
+        base = json.loads(urllib.request.urlopen(server.base + "-/metadata", timeout=60).read())["base_iri"]
+        path = iri[len(base):]
         targets = {"html": (server.base + path, "text/html"),
                    "turtle": (server.base + path + ".ttl", "text/turtle"),
                    "describe": (server.url + "?" + urllib.parse.urlencode({"query": f"DESCRIBE <{iri}>"}),
                                 "text/turtle")}
         times: dict[str, list[float]] = {name: [] for name in targets}
-        for name, (url, accept) in targets.items():
+        for url, accept in targets.values():
             fetch(url, accept)  # warm: the first answer opens files and fills caches
         for _ in range(repeats):
             for name, (url, accept) in targets.items():

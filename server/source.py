@@ -86,6 +86,7 @@ def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "base_iri": base_iri, "title": "RDF files: " + ", ".join(p.name for p in files),
                 "license": None, "triples": triples, "entities": {}, "linked": {}, "documents": [],
-                "dumps": [], "validation": None, "search": {"file": INDEX_FILE}, "sources": [str(p.name) for p in files]}
+                "dumps": [], "validation": None,
+                "search": {"file": INDEX_FILE}, "sources": [str(p.name) for p in files]}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return FixedSource(Build(folder, manifest))

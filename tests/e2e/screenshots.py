@@ -12,12 +12,15 @@ import requests
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SIZE = (1400, 1000)
-PREFIXES = "PREFIX schema: <http://schema.org/> PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX kg: <https://w3id.org/kgpub/ontology#> "
+PREFIXES = ("PREFIX schema: <http://schema.org/> PREFIX oa: <http://www.w3.org/ns/oa#> "
+            "PREFIX kg: <https://w3id.org/kgpub/ontology#> ")
 # the most telling resource of each kind: the one with most mentions (or quoted most)
 EXAMPLES = {
-    "person": "SELECT ?x WHERE { ?x a schema:Person . ?a oa:hasBody ?x } GROUP BY ?x ORDER BY DESC(COUNT(?a)) ?x LIMIT 1",
+    "person": "SELECT ?x WHERE { ?x a schema:Person . ?a oa:hasBody ?x } GROUP BY ?x "
+              "ORDER BY DESC(COUNT(?a)) ?x LIMIT 1",
     "work": "SELECT ?x WHERE { ?x a kg:Work . ?q schema:isPartOf ?x } GROUP BY ?x ORDER BY DESC(COUNT(?q)) ?x LIMIT 1",
-    "congress": "SELECT ?x WHERE { ?x a schema:Event . ?a oa:hasBody ?x } GROUP BY ?x ORDER BY DESC(COUNT(?a)) ?x LIMIT 1",
+    "congress": "SELECT ?x WHERE { ?x a schema:Event . ?a oa:hasBody ?x } GROUP BY ?x "
+                "ORDER BY DESC(COUNT(?a)) ?x LIMIT 1",
     "organization": "SELECT ?x WHERE { ?x a schema:Organization . ?c schema:organizer ?x } GROUP BY ?x "
                     "ORDER BY DESC(COUNT(?c)) ?x LIMIT 1",
     "quotation": "SELECT ?x WHERE { ?x a schema:Quotation ; schema:isPartOf ?w . ?a oa:hasBody ?x } GROUP BY ?x "
@@ -41,8 +44,8 @@ def example_paths(server: str) -> dict[str, str]:
     paths["search"] = "/search?q=dictatorship+proletariat"
     paths["pictures"] = "/pictures"
     paths["query-chart"] = ("/sparql?query=" + requests.utils.quote(
-        PREFIXES + "SELECT ?speaker (COUNT(?q) AS ?quotations) WHERE { ?q a schema:Quotation ; schema:creator ?speaker }"
-        " GROUP BY ?speaker ORDER BY DESC(?quotations) LIMIT 12"))
+        PREFIXES + "SELECT ?speaker (COUNT(?q) AS ?quotations) WHERE { ?q a schema:Quotation ; "
+        "schema:creator ?speaker } GROUP BY ?speaker ORDER BY DESC(?quotations) LIMIT 12"))
     paths["home"] = "/"
     return paths
 
@@ -60,6 +63,9 @@ def new_browser(size: tuple[int, int] = SIZE):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_window_size(*size)
+    # the window's size counts its frame: grow it so that the page itself (and each screenshot) is `size`
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(2 * size[0] - inner[0], 2 * size[1] - inner[1])
     driver.implicitly_wait(0)
     driver.profile_dir = profile
     return driver
