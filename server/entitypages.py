@@ -139,23 +139,27 @@ QUOTATION_SCOPES = {  # how a page's quotations are found: said by, cited from, 
 
 def quotations(store: ox.Store, iri: str, scope: str, page: int = 1, per_page: int = QUOTATIONS_PER_PAGE,
                other: str | None = None) -> tuple[int, list[QuotationView]]:
-    """(how many, one page of them) of the quotations in a scope, in the order of their text; four queries whatever
-    the page."""
+    """(how many, one page of them) of the quotations in a scope, most quoted first; five queries whatever the
+    page."""
     pattern = QUOTATION_SCOPES[scope].format(x=iri_ref(iri), other=iri_ref(other) if other else "")
     total = query(store, f"SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE {{ {pattern} ?q a schema:Quotation }}")
     total_n = int(total[0]["n"].value) if total else 0
-    rows = query(store, f"""SELECT ?q ?text WHERE {{ {{ SELECT DISTINCT ?q WHERE {{ {pattern} }} }}
-        ?q schema:text ?text }} ORDER BY ?text LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}""")
-    views = {value(r["q"]): QuotationView(value(r["q"]), value(r["text"]), 0) for r in rows}
+    rows = query(store, f"""SELECT ?q (COUNT(?qa) AS ?n) WHERE {{ {{ SELECT DISTINCT ?q WHERE {{ {pattern} }} }}
+        OPTIONAL {{ ?qa oa:hasBody ?q }} }} GROUP BY ?q ORDER BY DESC(?n) ?q
+        LIMIT {int(per_page)} OFFSET {(max(page, 1) - 1) * int(per_page)}""")
+    views = {value(r["q"]): QuotationView(value(r["q"]), "", 0) for r in rows}
     if not views:
         return total_n, []
     values = "VALUES ?q { " + " ".join(iri_ref(q) for q in views) + " }"
     for r in query(store, f"""SELECT ?q ?p ?o ?label WHERE {{ {values}
-            ?q ?p ?o FILTER (?p IN (schema:creator, schema:isPartOf, bibo:volume, bibo:pageStart, bibo:pageEnd))
+            ?q ?p ?o FILTER (?p IN (schema:text, schema:creator, schema:isPartOf, bibo:volume, bibo:pageStart,
+                                    bibo:pageEnd))
             OPTIONAL {{ ?o schema:name ?label }} }}"""):
         view, p, o = views[value(r["q"])], value(r["p"]).rsplit("/", 1)[-1], value(r["o"])
         label = value(r["label"]) or o.rsplit("/", 1)[-1]
-        if p == "creator" and (o, label) not in view.speakers:
+        if p == "text":
+            view.text = o
+        elif p == "creator" and (o, label) not in view.speakers:
             view.speakers.append((o, label))
         elif p == "isPartOf" and (o, label) not in view.works:
             view.works.append((o, label))
@@ -283,10 +287,11 @@ def labels(store: ox.Store, iris: list[str], limit: int = 400) -> dict[str, str]
 
 
 def incoming(store: ox.Store, iri: str, limit: int = 200) -> list[tuple[str, str]]:
-    """(subject, property) pairs pointing at a resource, annotations aside, at most `limit`."""
+    """(subject, property) pairs pointing at a resource, annotations aside, at most `limit` of them."""
+    # sorted here, not in the query: ORDER BY would read every link (thousands for a much-quoted person) first
     rows = query(store, f"""SELECT ?s ?p WHERE {{ ?s ?p ?x FILTER (?p NOT IN (oa:hasBody, oa:hasSource)) }}
-                           ORDER BY ?p ?s LIMIT {int(limit)}""", x=iri)
-    return [(value(r["s"]), value(r["p"])) for r in rows]
+                           LIMIT {int(limit)}""", x=iri)
+    return sorted((value(r["s"]), value(r["p"])) for r in rows)
 
 
 def organised(store: ox.Store, iri: str, limit: int = 200) -> list[tuple[str, str, str, str]]:
