@@ -107,6 +107,12 @@ class Quoting:
     title: str
     author: str
     start: int
+    date: str = ""
+
+    @property
+    def byline(self) -> str:
+        """Author and date, which tell apart two documents of the same title (two editions of one work)."""
+        return ", ".join(part for part in (self.author, self.date[:4]) if part)
 
 
 @dataclass
@@ -177,10 +183,10 @@ def quotations(store: ox.Store, iri: str, scope: str, page: int = 1, per_page: i
         doc = value(r["doc"])
         view = views[value(r["q"])]
         view.times_quoted += int(r["n"].value)
-        ident, title, author, _ = info.get(doc, (doc.rsplit("/", 1)[-1],) * 2 + ("", ""))
-        view.quoted_in.append(Quoting(doc, ident, title, author, int(r["first"].value)))
+        ident, title, author, date = info.get(doc, (doc.rsplit("/", 1)[-1],) * 2 + ("", ""))
+        view.quoted_in.append(Quoting(doc, ident, title, author, int(r["first"].value), date))
     for view in views.values():
-        view.quoted_in.sort(key=lambda q: (q.title, q.doc_id))
+        view.quoted_in.sort(key=lambda q: (q.title, q.date, q.doc_id))
     return total_n, list(views.values())
 
 

@@ -147,7 +147,7 @@ def draw_network(table: Table) -> str:
 def draw_person(table: Table) -> str:
     bars = [charts.Bar(f"{(r.get('date') or '')[:4] or 'undated'} · {r.get('title') or r['doc']}",
                        (r["mentions"], r["quotations"]), local(r["doc"])) for r in table.rows[:LIMIT]]
-    return charts.bar_chart(bars, table.title, ("mentions", "quotations quoted"), label_width=380)
+    return charts.bar_chart(bars, table.title, ("mentions", "their quotations quoted"), label_width=380)
 
 
 PICTURES: dict[str, tuple[Callable[..., Table], Callable[[Table], str]]] = {

@@ -27,6 +27,7 @@ HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
 
 SCHEMA_SQL = """
 CREATE VIRTUAL TABLE entries USING fts5(name, other, body, iri UNINDEXED, kind UNINDEXED, label UNINDEXED,
+                                        byline UNINDEXED,
                                         tokenize = "unicode61 remove_diacritics 2");
 CREATE TABLE facets (entry INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL);
 CREATE INDEX facets_by_entry ON facets (entry);
@@ -51,10 +52,16 @@ class Entry:
     body: list[str] = field(default_factory=list)
     authors: dict[str, str] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)
+    works: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return self.name or (self.body[0][:160] if self.body else self.iri)
+
+    @property
+    def byline(self) -> str:
+        """Who wrote or said it, and the work it is cited from: shown under a result."""
+        return ", ".join([*sorted(self.authors.values()), *self.works])
 
 
 def collect_entries(store: ox.Store) -> dict[str, Entry]:
@@ -83,18 +90,22 @@ def collect_entries(store: ox.Store) -> dict[str, Entry]:
     for iri, title in rows(store, "SELECT ?x ?t WHERE { ?x schema:isPartOf ?w . ?w schema:name ?t }"):
         if iri in entries:
             entries[iri].other.append(title)  # a quotation is found by the title of the work it is cited from
+            entries[iri].works.append(title)
     for iri, person, name in rows(store, """SELECT ?x ?p ?n WHERE { ?x schema:author|schema:creator ?p
                                             OPTIONAL { ?p schema:name ?n } }"""):
         if iri in entries:
             entries[iri].authors[person] = name or person
-    for iri, doc, title in rows(store, """SELECT DISTINCT ?x ?doc ?title WHERE {
-            ?ann oa:hasBody ?x ; oa:hasTarget ?t . ?t oa:hasSource ?doc
-            OPTIONAL { ?doc rdfs:label ?title } }"""):
+    titles = {doc: f"{title or doc.rsplit('/', 1)[-1]}" + (f" ({date[:4]})" if date else "")
+              for doc, title, date in rows(store, """SELECT ?doc (SAMPLE(?t) AS ?title) (MIN(STR(?d)) AS ?date)
+                  WHERE { ?doc a kg:Document OPTIONAL { ?doc rdfs:label ?t } OPTIONAL { ?doc schema:datePublished ?d } }
+                  GROUP BY ?doc""")}
+    for iri, doc in rows(store, """SELECT DISTINCT ?x ?doc WHERE {
+            ?ann oa:hasBody ?x ; oa:hasTarget ?t . ?t oa:hasSource ?doc }"""):
         if iri in entries:
-            entries[iri].documents[doc] = title or doc
+            entries[iri].documents[doc] = titles.get(doc, doc)
     for entry in entries.values():
         if entry.kind == "document":
-            entry.documents[entry.iri] = entry.name or entry.iri
+            entry.documents[entry.iri] = titles.get(entry.iri, entry.name or entry.iri)
     return entries
 
 
@@ -107,8 +118,9 @@ def write_index(store: ox.Store, path: Path) -> int:
         connection.executescript(SCHEMA_SQL)
         for entry in sorted(entries.values(), key=lambda e: e.iri):
             cursor = connection.execute(
-                "INSERT INTO entries (name, other, body, iri, kind, label) VALUES (?, ?, ?, ?, ?, ?)",
-                (entry.name, " · ".join(entry.other), "\n".join(entry.body), entry.iri, entry.kind, entry.label))
+                "INSERT INTO entries (name, other, body, iri, kind, label, byline) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (entry.name, " · ".join(entry.other), "\n".join(entry.body), entry.iri, entry.kind, entry.label,
+                 entry.byline))
             facets = [("author", iri, name) for iri, name in entry.authors.items()]
             facets += [("document", iri, title) for iri, title in entry.documents.items()]
             connection.executemany("INSERT INTO facets VALUES (?, ?, ?, ?)",
@@ -149,6 +161,7 @@ class Hit:
     iri: str
     kind: str
     label: str
+    byline: str
     name_html: str
     snippet_html: str
 
@@ -196,14 +209,15 @@ def search(path: Path, text: str, kind: str | None = None, author: str | None = 
             return Results(text, 0, [], {})
         w = ", ".join(str(x) for x in WEIGHTS)
         found = connection.execute(
-            f"""SELECT iri, kind, label, highlight(entries, 0, ?, ?), snippet(entries, 1, ?, ?, '…', 12),
+            f"""SELECT iri, kind, label, byline, highlight(entries, 0, ?, ?), snippet(entries, 1, ?, ?, '…', 12),
                        snippet(entries, 2, ?, ?, '…', 24)
                 FROM entries WHERE {condition} ORDER BY bm25(entries, {w}) LIMIT ? OFFSET ?""",
             [HIT_OPEN, HIT_CLOSE] * 3 + params + [per_page, (max(page, 1) - 1) * per_page]).fetchall()
         hits = []
-        for iri, kind_, label, name, other, body in found:
+        for iri, kind_, label, byline, name, other, body in found:
             snippet = body if HIT_OPEN in body else other if HIT_OPEN in other else body or other
-            hits.append(Hit(iri, kind_, label, marked(name) if name else html.escape(label), marked(snippet)))
+            hits.append(Hit(iri, kind_, label, byline, marked(name) if name else html.escape(label),
+                            marked(snippet)))
         facets: dict[str, list[Facet]] = {"kind": [
             Facet(k, k, n) for k, n in connection.execute(
                 f"""SELECT kind, COUNT(*) FROM (SELECT kind FROM entries WHERE {condition} LIMIT {MAX_MATCHES})
