@@ -162,13 +162,13 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     mentions = sum(per_doc.values())
     counts = {**entitypages.counts(store, iri), "mentions": mentions, "documents": len(per_doc)}
     props, incoming, labels = raw_properties(store, iri)
-    per_page = max(entitypages.EVIDENCE_PER_PAGE, entitypages.QUOTATIONS_PER_PAGE)
     pages = max(-(-mentions // entitypages.EVIDENCE_PER_PAGE), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
     response = Response(render_template(
         "entity.html", iri=iri, kind=kind, summary=entitypages.summary(store, iri, fallback),
         counts=counts, quotations=quoted[1], quotations_total=quoted[0],
         evidence=groups, mentions=mentions, page=page, pages=pages if kind != "quotation" else 1,
-        per_page=per_page, organised=entitypages.organised(store, iri) if kind == "organization" else [],
+        first_quotation=(page - 1) * entitypages.QUOTATIONS_PER_PAGE + 1,
+        organised=entitypages.organised(store, iri) if kind == "organization" else [],
         props=props, incoming=incoming, labels=labels, json_ld=json_ld_of(store, iri),
         formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
