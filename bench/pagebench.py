@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from datetime import UTC, datetime
 import time
 import urllib.parse
 import urllib.request
@@ -47,16 +48,18 @@ def page_benchmark(build_dir: Path, repeats: int = 20, threads: int = 4) -> dict
             for name, (url, accept) in targets.items():
                 times[name].append(fetch(url, accept))
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
-    return {"person": iri, "repeats": repeats, "median_ms": {k: round(v, 2) for k, v in medians.items()},
+    return {"measured": datetime.now(UTC).isoformat(timespec="seconds"), "person": iri, "repeats": repeats,
+            "median_ms": {k: round(v, 2) for k, v in medians.items()},
             "html/turtle": round(medians["html"] / medians["turtle"], 2),
             "html/describe": round(medians["html"] / medians["describe"], 2)}
 
 
 def page_table(figures: list[dict]) -> list[str]:
-    lines = ["| corpus | person | HTML page ms | Turtle ms | DESCRIBE ms | page ÷ Turtle | page ÷ DESCRIBE |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| corpus | person | HTML page ms | Turtle ms | DESCRIBE ms | page ÷ Turtle | page ÷ DESCRIBE "
+             "| measured |",
+             "|---|---|---|---|---|---|---|---|"]
     for f in figures:
         m = f["median_ms"]
         lines.append(f"| {f.get('factor', 1)}x | {f['person'].rsplit('/', 1)[-1]} | {m['html']} | {m['turtle']} | "
-                     f"{m['describe']} | {f['html/turtle']} | {f['html/describe']} |")
+                     f"{m['describe']} | {f['html/turtle']} | {f['html/describe']} | {f.get('measured', '')} |")
     return lines
