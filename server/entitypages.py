@@ -197,6 +197,7 @@ class Mention:
     exact: str
     before: str
     after: str
+    rule: str = ""
 
 
 @dataclass
@@ -244,13 +245,14 @@ def evidence(store: ox.Store, iri: str, page: int = 1,
             skip -= per_doc[doc]
             continue
         group = DocumentEvidence(doc, "", doc.rsplit("/", 1)[-1], "", "", per_doc[doc])
-        for r in query(store, f"""SELECT ?start ?end ?exact ?sentence WHERE {{
+        for r in query(store, f"""SELECT ?start ?end ?exact ?sentence ?rule WHERE {{
                 ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource {iri_ref(doc)} .
                 ?t oa:hasSelector ?ps , ?qs . ?ps oa:start ?start ; oa:end ?end . ?qs oa:exact ?exact .
-                OPTIONAL {{ ?a kg:sentence ?sentence }}
+                OPTIONAL {{ ?a kg:sentence ?sentence }} OPTIONAL {{ ?a kg:rule ?rule }}
             }} ORDER BY ?start LIMIT {room} OFFSET {skip}"""):
             before, exact, after = around(value(r["sentence"]) or "", value(r["exact"]))
-            group.mentions.append(Mention(int(r["start"].value), int(r["end"].value), exact, before, after))
+            group.mentions.append(Mention(int(r["start"].value), int(r["end"].value), exact, before, after,
+                                          value(r["rule"]) or ""))
         room -= len(group.mentions)
         skip = 0
         groups.append(group)

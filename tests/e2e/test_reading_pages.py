@@ -116,7 +116,7 @@ def test_evidence_is_grouped_by_document_title_and_paginated(browser, server, pa
     assert re.search(r"/document/\w+#c\d+$", link)
     if total > 50:
         browser.find_element("css selector", 'nav.pager a[rel="next"]').click()
-        assert "page=2" in browser.current_url
+        wait_for(browser, lambda d: "page=2" in d.current_url)
         assert len(browser.find_elements("css selector", "section.evidence-doc ol.mentions > li")) == min(
             total - 50, 50)
 
@@ -127,7 +127,14 @@ def search_for(browser, server: str, words: str) -> list[str]:
     box = browser.find_element("css selector", 'header form.search input[name="q"]')
     box.send_keys(words)
     box.submit()
+    wait_for(browser, lambda d: urlparse(d.current_url).path == "/search"
+             and d.find_elements("css selector", "ol.hits"))
     return [urlparse(a.get_attribute("href")).path for a in browser.find_elements("css selector", "ol.hits li > a")]
+
+
+def wait_for(browser, condition, timeout: float = 30):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, timeout).until(condition)
 
 
 def test_search_finds_a_quotation_by_a_phrase_in_it(browser, server):
@@ -148,7 +155,7 @@ def test_search_finds_a_person_by_another_spelling_and_narrows_by_facets(browser
     assert found and found[0] == "/" + row["p"][len(base_iri(server)):]
     facet = browser.find_element("css selector", ".facets a")
     facet.click()
-    assert "kind=" in browser.current_url
+    wait_for(browser, lambda d: "kind=" in d.current_url)
     answer = requests.get(server + "search.json", params={"q": row["other"]}, timeout=30).json()
     assert answer["results"][0]["iri"] == row["p"] and answer["total"] >= 1
     assert {f["value"] for f in answer["facets"]["kind"]} >= {"person"}
@@ -226,10 +233,8 @@ def test_the_query_page_charts_counts_and_names_the_iris(browser, server):
         schema:creator ?speaker } GROUP BY ?speaker ORDER BY DESC(?quotations) LIMIT 12"""
     expected = select(server, query.replace(PREFIXES, ""))
     browser.get(server + "sparql?query=" + requests.utils.quote(query))
-    from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(browser, 30).until(lambda d: d.find_elements("css selector", "#chart svg rect.bar"))
+    wait_for(browser, lambda d: d.find_elements("css selector", "#chart svg rect.bar"))
     bars = browser.find_elements("css selector", "#chart svg rect.bar")
     assert [int(b.get_attribute("data-value")) for b in bars] == [int(r["quotations"]) for r in expected]
     names = {r["n"] for r in select(server, "SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }")}
-    WebDriverWait(browser, 30).until(
-        lambda d: d.find_element("css selector", "#results tbody a").text in names)
+    wait_for(browser, lambda d: d.find_element("css selector", "#results tbody a").text in names)
