@@ -238,3 +238,16 @@ def test_the_query_page_charts_counts_and_names_the_iris(browser, server):
     assert [int(b.get_attribute("data-value")) for b in bars] == [int(r["quotations"]) for r in expected]
     names = {r["n"] for r in select(server, "SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }")}
     wait_for(browser, lambda d: d.find_element("css selector", "#results tbody a").text in names)
+
+
+@pytest.mark.parametrize("query, mark", [
+    ("SELECT ?congress ?start WHERE { ?congress a schema:Event ; schema:startDate ?start } ORDER BY ?start",
+     "#chart svg.timeline circle.point"),
+    ("SELECT DISTINCT ?work ?author WHERE { ?work a kg:Work ; schema:author ?author } ORDER BY ?work",
+     "#chart svg.graph path.edge"),
+])
+def test_the_query_page_draws_dates_on_a_timeline_and_iri_pairs_as_a_graph(browser, server, query, mark):
+    expected = select(server, query)
+    browser.get(server + "sparql?query=" + requests.utils.quote(PREFIXES + query))
+    wait_for(browser, lambda d: d.find_elements("css selector", mark))
+    assert len(browser.find_elements("css selector", mark)) == min(len(expected), 60)
