@@ -47,7 +47,7 @@ def bar_chart(bars: list[Bar], title: str, series: tuple[str, ...] = ("count",),
                          f'<text x="{x + 18}" y="18" fill="{INK}">{escape(name)}</text>')
     for i, bar in enumerate(bars):
         y = top + i * row
-        label = escape(clip(bar.label, 52))
+        label = escape(clip(bar.label, 60))
         parts.append(link(bar.href, f'<text x="{label_width - 8}" y="{y + row / 2 + 4:.0f}" text-anchor="end" '
                                     f'fill="{INK}">{label}</text>'))
         for j, count in enumerate(bar.values):

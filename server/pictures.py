@@ -129,7 +129,8 @@ def draw_speakers(table: Table) -> str:
 
 
 def draw_works(table: Table) -> str:
-    bars = [charts.Bar((r["name"] or r["work"]) + (f", vol. {r['volume']}" if r.get("volume") else ""),
+    # the title is shortened before the volume is added, so that two volumes of one work stay apart
+    bars = [charts.Bar(charts.clip(r["name"] or r["work"], 48) + (f", vol. {r['volume']}" if r.get("volume") else ""),
                        (r["quotations"],), local(r["work"])) for r in table.rows]
     return charts.bar_chart(bars, table.title, ("quotations",), label_width=400)
 
