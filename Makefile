@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build bench browser virtuoso clients clean
+.PHONY: serve test build bench browser virtuoso clients screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ test: $(VENV)/.installed-test browser virtuoso clients
 # (several minutes); figures and plot in bench/results/.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
+
+# Screenshots of every kind of page (1400x1000, headless chromium) of the current build, into
+# data/build/current/screenshots/.
+screenshots: $(VENV)/.installed-test browser
+	@test -e data/build/current || $(BIN)/kgpub build
+	$(BIN)/python -m tests.e2e.screenshots --build-dir data/build
 
 clean:
 	rm -rf $(VENV) data/build

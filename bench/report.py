@@ -140,6 +140,11 @@ def markdown(results: dict) -> str:
         lines += ["", f"Start (launch to first answered query): {q['start_seconds']}; kgpub alone, "
                   f"{len(q['kgpub_start_seconds'])} starts: "
                   + ", ".join(f"{s:.2f} s" for s in q["kgpub_start_seconds"]), ""]
+    if results.get("pages"):
+        from bench.pagebench import page_table
+        lines += ["## Page render time of the most-mentioned person", "",
+                  "Median of interleaved GETs on one server: the HTML page against the same resource's Turtle "
+                  "and a SPARQL DESCRIBE of it.", "", *page_table(results["pages"]), ""]
     if results.get("build"):
         lines += ["## Build cost", "", *build_tables(results["build"]), "",
                   "![build time and memory against corpus size](build_scaling.png)", ""]

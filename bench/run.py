@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.buildbench import build_benchmark
+from bench.pagebench import page_benchmark
 from bench.queries import TEMPLATES
 from bench.querybench import QuerySettings, query_benchmark
 from bench.report import markdown, plot
@@ -29,7 +30,9 @@ def numbers(text: str) -> list[int]:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    p.add_argument("--only", choices=["query", "build"], help="run one half of the benchmark")
+    p.add_argument("--only", choices=["query", "build", "pages"], help="run one part of the benchmark")
+    p.add_argument("--page-scales", type=numbers, default=[1, 10],
+                   help="corpus sizes for the page render benchmark, as multiples of the corpus (default: 1,10)")
     p.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus", help="the texts (default: data/corpus)")
     p.add_argument("--scales", type=numbers, default=[1, 10, 100],
                    help="corpus sizes to build, as multiples of the corpus (default: 1,10,100)")
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
     args.out.mkdir(parents=True, exist_ok=True)
     try:
-        if args.only != "build":
+        if args.only in (None, "query"):
             settings = QuerySettings(tuple(args.clients), args.rounds, args.requests, args.seconds, args.threads,
                                      rdflib=not args.no_rdflib)
             for factor in args.query_scales:
@@ -95,7 +98,13 @@ def main(argv: list[str] | None = None) -> int:
                 figures["factor"] = factor
                 results.setdefault("queries", []).append(figures)
                 save(results, args.out)
-        if args.only != "query":
+        if args.only in (None, "pages"):
+            for factor in args.page_scales:
+                figures = page_benchmark(corpus_build(args.corpus, workdir, factor))
+                figures["factor"] = factor
+                results.setdefault("pages", []).append(figures)
+                save(results, args.out)
+        if args.only in (None, "build"):
             repeats = dict(zip(args.scales, args.build_repeats + [1] * len(args.scales), strict=False))
             results["build"] = build_benchmark(args.corpus, args.scales, repeats, workdir,
                                                tuple(args.incremental_at), args.incremental_repeats)

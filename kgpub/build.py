@@ -157,7 +157,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         from extract.resolve import resolve
         from kgpub.enrichment import load_facts, wikidata_triples
         from kgpub.extraction import MentionCache, extract_corpus
-        from kgpub.output import sorted_ntriples, write_dumps, write_manifest
+        from kgpub.output import sorted_ntriples, write_dumps, write_manifest, write_search_index
         from server.labels import counted
         from shapes.validate import validate_ntriples
 
@@ -200,6 +200,9 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         dumps, triples = write_dumps(folder, build_id, ntriples, config.license)
         write_life_dates(folder, resolved, Minter(config.base_iri))
         timings["store_and_dumps"] = time.perf_counter() - t3
+        t4 = time.perf_counter()
+        search = write_search_index(folder)
+        timings["search_index"] = time.perf_counter() - t4
         entity_counts = Counter(e.kind for e in resolved.entities.values())
         manifest = {
             "build_id": build_id,
@@ -215,6 +218,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
                            "mentions": dict(sorted(Counter(m.kind for m in dm.mentions).items()))}
                           for dm in extracted],
             "dumps": dumps,
+            "search": search,
             "validation": {"conforms": True, "report": "validation-report.ttl"},
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }

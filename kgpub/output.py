@@ -84,5 +84,14 @@ def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) 
     return entries, triples
 
 
+def write_search_index(folder: Path) -> dict:
+    """The full-text index of the build's store (names, titles, quotation text), written beside it."""
+    from server.searchindex import INDEX_FILE, write_index
+    store = pyoxigraph.Store.read_only(str(folder / STORE))
+    entries = write_index(store, folder / INDEX_FILE)
+    del store
+    return {"file": INDEX_FILE, "entries": entries}
+
+
 def write_manifest(folder: Path, manifest: dict) -> None:
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

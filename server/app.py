@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from kgpub.builds import NoBuildError
 from kgpub.config import Config
 from ontology.vocab import PREFIXES
-from server import dumps, pages, reconcile, sparql
+from server import dumps, pages, pictures, reconcile, search, sparql
 from server.engine import QueryEngine
 from server.fastpath import SparqlFastPath
 
@@ -69,6 +69,8 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(reconcile.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(pictures.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from ontology.vocab import ONTOLOGY_FILE, SCHEMA
-from server import graphdata, labels
+from server import entitypages, graphdata, labels
 from server.enriched import wikidata_facts
 from server.negotiation import best_match
 from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
@@ -154,15 +154,43 @@ def resource(kind: str, slug: str):
                         mimetype="text/plain")
     if kind == "document":
         return document_page(store, iri, slug)
+    return entity_page(store, iri, kind, slug)
+
+
+def page_arg() -> int:
+    try:
+        return min(max(int(request.args.get("page", 1)), 1), 100000)
+    except ValueError:
+        return 1
+
+
+def raw_properties(store: ox.Store, iri: str) -> tuple[list[dict], list[tuple[str, str]], dict[str, str]]:
+    """The resource's own triples, the links to it, and labels for every IRI among them."""
     props = graphdata.outgoing(store, iri)
-    label = graphdata.label_of(store, iri) or slug
-    evidence = graphdata.evidence(store, iri)
+    incoming = entitypages.incoming(store, iri)
+    iris = [p["o"].value for p in props if isinstance(p["o"], ox.NamedNode)] + [s for s, _ in incoming]
+    return props, incoming, entitypages.labels(store, iris)
+
+
+def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
+    """A person, work, congress, organisation or quotation: summary, quotations, evidence, then the raw triples."""
+    page = page_arg()
+    fallback = graphdata.label_of(store, iri) or slug
+    scope = {"person": "speaker", "work": "work", "quotation": "self"}.get(kind)
+    quoted = entitypages.quotations(store, iri, scope, page if kind != "quotation" else 1) if scope else (0, [])
+    per_doc, groups = entitypages.evidence(store, iri, page)
+    mentions = sum(per_doc.values())
+    counts = {**entitypages.counts(store, iri), "mentions": mentions, "documents": len(per_doc)}
+    props, incoming, labels = raw_properties(store, iri)
+    pages = max(-(-mentions // entitypages.EVIDENCE_PER_PAGE), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
     response = Response(render_template(
-        "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
-        evidence=evidence, quotation=graphdata.quotation_info(store, iri) if kind == "quotation" else None,
-        wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
-        wikifacts=wikidata_facts(store, iri),
-        json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
+        "entity.html", iri=iri, kind=kind, summary=entitypages.summary(store, iri, fallback),
+        counts=counts, quotations=quoted[1], quotations_total=quoted[0],
+        evidence=groups, mentions=mentions, page=page, pages=pages if kind != "quotation" else 1,
+        first_quotation=(page - 1) * entitypages.QUOTATIONS_PER_PAGE + 1,
+        organised=entitypages.organised(store, iri) if kind == "organization" else [],
+        props=props, incoming=incoming, wikifacts=wikidata_facts(store, iri), labels=labels, json_ld=json_ld_of(store, iri),
+        formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
 
@@ -189,10 +217,16 @@ def document_page(store: ox.Store, iri: str, slug: str):
         mentioned.setdefault(a.body, a)
         counts[a.body] = counts.get(a.body, 0) + 1
     listing = sorted(mentioned.values(), key=lambda a: (a.kind, a.label))
-    return render_template("document.html", iri=iri, label=graphdata.label_of(store, iri) or slug,
-                           props=graphdata.outgoing(store, iri), segments=segments(text, annotations),
-                           mentioned=listing, counts=counts, json_ld=json_ld_of(store, iri), formats=EXTENSIONS,
-                           slug=slug, **page_context())
+    props, incoming, labels = raw_properties(store, iri)
+    labels.update(entitypages.labels(store, [a.body for a in listing if not a.label]))
+    label = graphdata.label_of(store, iri) or slug
+    quoted_total, quoted = entitypages.quotations(store, iri, "document", page_arg())
+    return render_template("document.html", iri=iri, label=label, summary=entitypages.summary(store, iri, label),
+                           counts=entitypages.document_counts(store, iri), quotations=quoted,
+                           quotations_total=quoted_total, props=[p for p in props if not p["p"].value.endswith(
+                               "mentions")], incoming=incoming, labels=labels, segments=segments(text, annotations),
+                           mentioned=listing, counts_by_entity=counts, json_ld=json_ld_of(store, iri),
+                           formats=EXTENSIONS, slug=slug, kind="document", **page_context())
 
 
 def vocabulary_terms(path) -> list[dict]:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from flask import g, has_request_context
 
 from kgpub.builds import Build, current_build, current_target
+from server.searchindex import INDEX_FILE, write_index
 
 DATA_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
                 ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
@@ -79,11 +80,13 @@ def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
         store.bulk_extend(file_quads(path, fmt))
     triples = len(store)
     store.flush()
+    write_index(store, folder / INDEX_FILE)  # the search index, built once at start
     del store
     manifest = {"build_id": "data-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "base_iri": base_iri, "title": "RDF files: " + ", ".join(p.name for p in files),
                 "license": None, "triples": triples, "entities": {}, "linked": {}, "documents": [],
-                "dumps": [], "validation": None, "sources": [str(p.name) for p in files]}
+                "dumps": [], "validation": None,
+                "search": {"file": INDEX_FILE}, "sources": [str(p.name) for p in files]}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return FixedSource(Build(folder, manifest))

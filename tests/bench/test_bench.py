@@ -9,6 +9,7 @@ import pytest
 
 from bench import endpoints
 from bench.buildbench import build_benchmark
+from bench.pagebench import page_benchmark
 from bench.queries import TEMPLATES, interleaved, parameters, workload
 from bench.querybench import IN_PROCESS, MIX, QuerySettings, query_benchmark
 from bench.report import markdown, plot
@@ -79,3 +80,14 @@ def test_the_workload_asks_about_every_entity_and_every_query_answers(built):
     mix = interleaved(list(queries.items()))
     assert len(mix) == len(TEMPLATES) * max(map(len, queries.values()))
     assert mix[:len(TEMPLATES)] == [texts[0] for texts in queries.values()]
+
+
+def test_page_benchmark_times_the_most_mentioned_persons_page_against_its_turtle(built):
+    config, _ = built
+    figures = page_benchmark(config.build_dir, repeats=2, threads=2)
+    assert figures["person"].startswith(config.base_iri + "person/")
+    assert all(ms > 0 for ms in figures["median_ms"].values())
+    assert figures["html/turtle"] > 0 and figures["html/describe"] > 0
+    report = markdown({"started": "now", "machine": "test", "pages": [figures]})
+    person = figures["person"].rsplit("/", 1)[-1]
+    assert "Page render time of the most-mentioned person" in report and f"| {person} |" in report

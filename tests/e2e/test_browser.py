@@ -62,11 +62,12 @@ def test_typing_a_query_and_running_it_shows_the_rows(browser, server):
     browser.get(server + "sparql")
     type_query(browser, QUERY)
     browser.find_element(By.ID, "run").click()
-    wait_for(browser, lambda d: rows_of(d))
+    wait_for(browser, lambda d: rows_of(d) and rows_of(d)[0][0] == "Vladimir Lenin")  # the IRI shown by its name
     rows = rows_of(browser)
-    assert rows == [["https://w3id.org/kgpub/person/vladimir-lenin", "Vladimir Lenin"]]
+    assert rows == [["Vladimir Lenin", "Vladimir Lenin"]]
     link = browser.find_element(By.CSS_SELECTOR, "#results tbody a")
     assert urlparse(link.get_attribute("href")).path == "/person/vladimir-lenin"
+    assert link.get_attribute("title") == "https://w3id.org/kgpub/person/vladimir-lenin"
     assert "1 row" in browser.find_element(By.ID, "status").text
     # the editor highlights: keywords, variables and IRIs are marked up behind the text
     assert browser.find_elements(By.CSS_SELECTOR, "#highlight .kw")

@@ -275,7 +275,7 @@ def test_person_page_shows_everything_about_the_person(server):
     page = r.text
     assert "<h1>Vladimir Lenin</h1>" in page and "schema:Person" in page
     assert 'href="http://www.wikidata.org/entity/Q1394"' in page
-    assert "Linked from" in page and "Evidence" in page
+    assert "Linked from" in page and re.search(r"\d+ mentions in the texts", page)
     mention = re.search(r'<a href="/document/([\w]+)#c(\d+)">', page)
     assert mention and "<mark>Lenin</mark>" in page
     embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
@@ -298,7 +298,7 @@ def test_quotation_page_says_who_said_it_where_and_who_quotes_it(server):
     iri = r.json()["results"]["bindings"][0]["q"]["value"]
     page = requests.get(server + "quotation/" + iri.rsplit("/", 1)[-1]).text
     assert "<blockquote>" in page and "Said by" in page and "<cite>" in page
-    assert re.search(r"Quoted in \d+ documents?", page) and re.search(r'href="/document/\w+#c\d+"', page)
+    assert "Quoted in" in page and re.search(r'href="/document/\w+#c\d+"', page)
 
 
 def test_ontology_and_shapes_at_their_namespace_iris(server):
