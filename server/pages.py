@@ -189,8 +189,8 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
         evidence=groups, mentions=mentions, page=page, pages=pages if kind != "quotation" else 1,
         first_quotation=(page - 1) * entitypages.QUOTATIONS_PER_PAGE + 1,
         organised=entitypages.organised(store, iri) if kind == "organization" else [],
-        props=props, incoming=incoming, wikifacts=wikidata_facts(store, iri), labels=labels, json_ld=json_ld_of(store, iri),
-        formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
+        props=props, incoming=incoming, wikifacts=wikidata_facts(store, iri), labels=labels,
+        json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
 

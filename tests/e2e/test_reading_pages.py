@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.e2e.screenshots import CHROMEDRIVER, CHROMIUM, example_paths, new_browser, take
+from server.labels import kind_label
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser,
               pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
@@ -57,7 +58,7 @@ def test_every_kind_of_page_opens_with_its_summary_and_shows_no_bare_iri(browser
         browser.get(server.rstrip("/") + paths[kind])
         summary = browser.find_element("css selector", "section.summary")
         assert summary.find_element("css selector", "h1").text.strip(), kind
-        assert summary.find_element("css selector", ".kind").text.lower() == kind
+        assert summary.find_element("css selector", ".kind").text.lower() == kind_label(kind).lower()
         assert summary.find_elements("css selector", "ul.stats li"), kind
         # the raw triples are there, folded: the visible page speaks in names and titles, not IRIs
         raw = browser.find_element("css selector", "details.raw")
