@@ -76,15 +76,36 @@ class Evidence:
     rule: str
 
 
-def evidence(store: ox.Store, iri: str, limit: int = 500) -> list[Evidence]:
+@dataclass(frozen=True)
+class Mentions:
+    """How often an entity is mentioned in the texts, and in how many documents."""
+
+    mentions: int
+    documents: int
+
+
+def mention_counts(store: ox.Store, iri: str) -> Mentions:
+    """The entity's mentions and the documents they are in, counted by one query."""
+    rows = query(store, """SELECT (COUNT(?ann) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs) WHERE {
+        ?ann oa:hasBody ?x ; oa:hasTarget ?t . ?t oa:hasSource ?doc }""", x=iri)
+    return Mentions(int(rows[0]["n"].value), int(rows[0]["docs"].value)) if rows else Mentions(0, 0)
+
+
+def evidence(store: ox.Store, iri: str, limit: int = 100, offset: int = 0) -> list[Evidence]:
+    """One page of the entity's mentions in document order, each with its words and sentence.
+
+    The page is chosen from the mentions' sort keys alone (document, offset), and only its rows are then read
+    in full: the work grows with the number of mentions, never with their texts or with the graph. Selector
+    kinds are told by their properties (oa:start, oa:exact), not by a type pattern that would match every
+    selector of the graph."""
     rows = query(store, f"""SELECT ?ann ?doc ?id ?start ?end ?exact ?sentence ?rule WHERE {{
-        ?ann oa:hasBody ?x ; oa:hasTarget ?t .
+        {{ SELECT ?ann ?t ?doc ?id ?start WHERE {{
+             ?ann oa:hasBody {iri_ref(iri)} ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps .
+             ?ps oa:start ?start . OPTIONAL {{ ?doc dcterms:identifier ?id }}
+           }} ORDER BY ?id ?start ?ann LIMIT {int(limit)} OFFSET {int(offset)} }}
+        ?t oa:hasSelector ?ps , ?qs . ?ps oa:start ?start ; oa:end ?end . ?qs oa:exact ?exact .
         OPTIONAL {{ ?ann kg:sentence ?sentence }} OPTIONAL {{ ?ann kg:rule ?rule }}
-        ?t oa:hasSource ?doc ; oa:hasSelector ?ps , ?qs .
-        ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-        ?qs a oa:TextQuoteSelector ; oa:exact ?exact .
-        OPTIONAL {{ ?doc dcterms:identifier ?id }}
-    }} ORDER BY ?id ?start LIMIT {int(limit)}""", x=iri)
+    }} ORDER BY ?id ?start ?ann""")
     return [Evidence(value(r["ann"]), value(r["doc"]), value(r["id"]) or "", int(r["start"].value),
                      int(r["end"].value), value(r["exact"]), value(r["sentence"]) or "", value(r["rule"]) or "")
             for r in rows]
@@ -160,7 +181,7 @@ class QuotationInfo:
     quoted_in: list[Quoting]
 
 
-def quotation_info(store: ox.Store, iri: str) -> QuotationInfo:
+def quotation_info(store: ox.Store, iri: str, limit: int = 1000) -> QuotationInfo:
     speakers = query(store, """SELECT DISTINCT ?p ?name WHERE { ?x schema:creator ?p
                                OPTIONAL { ?p schema:name ?name } } ORDER BY ?name""", x=iri)
     works = query(store, """SELECT DISTINCT ?w ?name WHERE { ?x schema:isPartOf ?w
@@ -168,11 +189,10 @@ def quotation_info(store: ox.Store, iri: str) -> QuotationInfo:
     cited = query(store, """SELECT ?volume ?start ?end WHERE { OPTIONAL { ?x bibo:volume ?volume }
                             OPTIONAL { ?x bibo:pageStart ?start } OPTIONAL { ?x bibo:pageEnd ?end } } LIMIT 1""",
                   x=iri)
-    rows = query(store, """SELECT ?doc ?id ?title (MIN(?start) AS ?first) WHERE {
-        ?ann oa:hasBody ?x ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps .
-        ?ps a oa:TextPositionSelector ; oa:start ?start .
-        OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc rdfs:label ?title }
-    } GROUP BY ?doc ?id ?title ORDER BY ?id""", x=iri)
+    rows = query(store, f"""SELECT ?doc ?id ?title (MIN(?start) AS ?first) WHERE {{
+        ?ann oa:hasBody ?x ; oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?ps . ?ps oa:start ?start .
+        OPTIONAL {{ ?doc dcterms:identifier ?id }} OPTIONAL {{ ?doc rdfs:label ?title }}
+    }} GROUP BY ?doc ?id ?title ORDER BY ?id LIMIT {int(limit)}""", x=iri)
     c = cited[0] if cited else {}
     pages = "–".join(dict.fromkeys(v for v in (value(c.get("start")), value(c.get("end"))) if v)) or None
     return QuotationInfo(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -136,26 +137,66 @@ def resource(kind: str, slug: str):
         return document_page(store, iri, slug)
     props = graphdata.outgoing(store, iri)
     label = graphdata.label_of(store, iri) or slug
-    evidence = graphdata.evidence(store, iri)
+    mentions = graphdata.mention_counts(store, iri)
+    pager = Pager.of(page_number(), mentions.mentions, current_app.config["KGPUB"].page_size)
+    evidence = graphdata.evidence(store, iri, pager.size, pager.offset)
+    quotation = graphdata.quotation_info(store, iri) if kind == "quotation" else None
     response = Response(render_template(
         "resource.html", iri=iri, kind=kind, label=label, props=props, incoming=graphdata.incoming(store, iri),
-        evidence=evidence, quotation=graphdata.quotation_info(store, iri) if kind == "quotation" else None,
+        evidence=evidence, mentions=mentions, pager=pager, quotation=quotation,
         wikidata=[p["o"].value for p in props if p["p"].value.endswith("owl#sameAs")],
         json_ld=json_ld_of(store, iri), formats=EXTENSIONS, slug=slug, **page_context()), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Which page of a long list is shown: its number, size, offset and how many pages there are."""
+
+    number: int
+    size: int
+    pages: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @classmethod
+    def of(cls, number: int, total: int, size: int) -> Pager:
+        """The pager of page `number` of `total` items; a page past the last is a 404 that says how many."""
+        pages = max(1, -(-total // size))
+        if number > pages:
+            abort(404, f"no page {number} here: the list has {pages} page{'s' if pages > 1 else ''} of {size}; "
+                       "start from ?page=1")
+        return cls(number, size, pages)
+
+
+def page_number() -> int:
+    """The ?page= of the request (1 if absent); anything but a whole number from 1 is a 400 that says so."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        abort(400, f"page={raw[:40]!r} is not a page number: use a whole number from 1 (?page=2)")
+    return int(raw)
+
+
 def segments(text: str, annotations: list[graphdata.Annotation]) -> list[dict]:
-    """The text cut at every annotation boundary, each piece with the annotations covering it."""
+    """The text cut at every annotation boundary, each piece with the annotations covering it.
+
+    One sweep over the cuts, keeping the annotations open at each: the work grows with the number of
+    annotations and their nesting, not with its square."""
     cuts = sorted({0, len(text), *[a.start for a in annotations], *[a.end for a in annotations]})
+    starting: dict[int, list[int]] = {}
+    for index, x in enumerate(annotations):
+        starting.setdefault(x.start, []).append(index)
+    open_: list[int] = []
     out = []
     for a, b in zip(cuts, cuts[1:], strict=False):
-        covering = [x for x in annotations if x.start <= a and b <= x.end]
+        open_ = sorted([i for i in open_ if annotations[i].end > a] + starting.get(a, []))
+        covering = [annotations[i] for i in open_ if annotations[i].start <= a and b <= annotations[i].end]
         innermost = min(covering, key=lambda x: x.end - x.start) if covering else None
-        starts = [x.start for x in annotations if x.start == a]
         out.append({"text": text[a:b], "kinds": sorted({x.kind for x in covering}), "link": innermost,
-                    "anchor": f"c{a}" if starts else None})
+                    "anchor": f"c{a}" if a in starting else None})
     return out
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from waitress.server import create_server
 
 from kgpub.config import Config
-from server.app import create_app
+from server.app import SECURITY_HEADERS, create_app
+from server.bounded import BoundedSite, PagePool, source_spec
 from server.engine import QueryEngine
+from server.fastpath import common_headers
 from server.source import BuildSource, load_data_files
 
 
@@ -30,6 +32,8 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
     else:
         engine = QueryEngine(config.max_concurrent_queries, config.query_timeout)
     app = create_app(config, source, engine)
+    pages = PagePool(config, source_spec(source), config.page_workers, config.request_timeout)
+    app.wsgi_app = BoundedSite(app.wsgi_app, pages, common_headers(SECURITY_HEADERS), config.max_body_bytes)
     # waitress only guards against huge bodies; the application enforces max_body_bytes with a 413 that says why
     server = create_server(app, host=config.host, port=config.port, threads=config.threads,
                            max_request_body_size=4 * config.max_body_bytes + 65536, ident="kgpub")
@@ -53,7 +57,10 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        # the processes first: a thread waiting for a page or a query is answered at once, so that waitress,
+        # which waits for its threads, stops within seconds whatever was being computed
+        pages.close()
         engine.close()
+        server.close()
     print("stopped", file=sys.stderr)
     return 0
