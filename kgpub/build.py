@@ -147,7 +147,10 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         from extract.emit import Minter, corpus_triples
         from extract.resolve import resolve
         from kgpub.extraction import MentionCache, extract_corpus
-        from kgpub.output import sorted_ntriples, write_dumps, write_manifest
+        from pyoxigraph import Store
+
+        from kgpub.builds import STORE
+        from kgpub.output import property_partitions, sorted_ntriples, write_dumps, write_manifest
         from shapes.validate import validate_ntriples
 
         cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules)
@@ -182,6 +185,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         folder = new_build_folder(config.build_dir, build_id)
         report.graph.serialize(folder / "validation-report.ttl", format="turtle")
         dumps, triples = write_dumps(folder, build_id, ntriples, config.license)
+        properties = property_partitions(Store.read_only(str(folder / STORE)))
         timings["store_and_dumps"] = time.perf_counter() - t3
         entity_counts = Counter(e.kind for e in resolved.entities.values())
         manifest = {
@@ -198,6 +202,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
                            "mentions": dict(sorted(Counter(m.kind for m in dm.mentions).items()))}
                           for dm in extracted],
             "dumps": dumps,
+            "properties": properties,
             "validation": {"conforms": True, "report": "validation-report.ttl"},
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }

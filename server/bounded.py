@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import queue
 import signal
 import sys
@@ -20,6 +21,8 @@ FORWARDED = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONT
 # Answered in the server process itself: files read as they are sent, and answers that need no look-up.
 IN_PROCESS_PATHS = ("/robots.txt", "/-/versions", "/-/versions.json", "/favicon.ico")
 IN_PROCESS_PREFIXES = ("/static/",)
+# Pages give way to queries on a busy machine: a heavy page waits for the CPU rather than a researcher's lookup.
+PAGE_NICENESS = 5
 # A page is a reply of this shape: (status line, headers, body)
 Reply = tuple[str, list[tuple[str, str]], bytes]
 
@@ -113,6 +116,7 @@ def page_worker(conn, config: Config, spec: tuple) -> None:
     """A page worker process: the site's application over its own read-only store; one request at a time."""
     from server.app import create_app
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
+    os.nice(PAGE_NICENESS)
     source = open_source(spec)
     app = create_app(config, source, NoQueries())
     try:

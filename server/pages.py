@@ -99,10 +99,15 @@ def browse(kind: str):
     if kind not in LISTS:
         abort(404)
     build, store = source()
-    rows = graphdata.entities_of(store, str(LISTS[kind]))
+    size = current_app.config["KGPUB"].browse_page_size
+    number = page_number()
+    rows = graphdata.entities_of(store, str(LISTS[kind]), size + 1, (number - 1) * size)
+    if not rows and number > 1:
+        abort(404, f"no page {number} of this list: start from ?page=1")
     items = [{"iri": r["x"].value, "label": (r["label"].value if r["label"] is not None else r["x"].value)[:200],
-              "mentions": int(r["mentions"].value)} for r in rows]
-    return render_template("browse.html", kind=kind, items=items, **page_context())
+              "mentions": int(r["mentions"].value)} for r in rows[:size]]
+    return render_template("browse.html", kind=kind, items=items, number=number, more=len(rows) > size,
+                           first=(number - 1) * size + 1, **page_context())
 
 
 def split_ext(slug: str) -> tuple[str, str | None]:
@@ -137,8 +142,8 @@ def resource(kind: str, slug: str):
         return document_page(store, iri, slug)
     props = graphdata.outgoing(store, iri)
     label = graphdata.label_of(store, iri) or slug
-    mentions = graphdata.mention_counts(store, iri)
-    pager = Pager.of(page_number(), mentions.mentions, current_app.config["KGPUB"].page_size)
+    mentions = graphdata.mention_count(store, iri)
+    pager = Pager.of(page_number(), mentions, current_app.config["KGPUB"].page_size)
     evidence = graphdata.evidence(store, iri, pager.size, pager.offset)
     quotation = graphdata.quotation_info(store, iri) if kind == "quotation" else None
     response = Response(render_template(
@@ -277,7 +282,7 @@ def void():
     media = media_for(None)
     if media not in RDFLIB_FORMATS:
         media = "text/turtle"
-    graph = void_graph(build.manifest, request.host_url, property_partitions(build.build_id, store))
+    graph = void_graph(build.manifest, request.host_url, property_partitions(build, store))
     body = graph.serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
     return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 

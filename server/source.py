@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from flask import g, has_request_context
 
 from kgpub.builds import Build, current_build, current_target
+from kgpub.output import property_partitions
 
 DATA_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
                 ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
@@ -78,12 +79,13 @@ def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
             raise ValueError(f"{path}: unknown RDF format {suffix!r}; use one of {', '.join(DATA_FORMATS)}")
         store.bulk_extend(file_quads(path, fmt))
     triples = len(store)
+    properties = property_partitions(store)
     store.flush()
     del store
     manifest = {"build_id": "data-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "base_iri": base_iri, "title": "RDF files: " + ", ".join(p.name for p in files),
                 "license": None, "triples": triples, "entities": {}, "linked": {}, "documents": [],
-                "dumps": [], "validation": None, "sources": [str(p.name) for p in files]}
+                "dumps": [], "properties": properties, "validation": None, "sources": [str(p.name) for p in files]}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return FixedSource(Build(folder, manifest))
