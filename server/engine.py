@@ -201,10 +201,12 @@ class Worker:
 class QueryEngine:
     """A fixed pool of worker processes; at most `workers` queries run at once, each within `timeout` seconds."""
 
+    start_method = "spawn"
+
     def __init__(self, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0):
         self.timeout = timeout
         self.queue_wait = queue_wait
-        self.context = mp.get_context("spawn")
+        self.context = mp.get_context(self.start_method)
         # the worker used last goes first: its caches (CPU, store) are warm, the others stay idle
         self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         self.lock = threading.Lock()
