@@ -258,7 +258,9 @@ class QueryEngine:
 
     def close(self, grace: float = 1.0) -> None:
         """Ask every worker to stop; those still busy after `grace` seconds in all (a query running) are killed,
-        so that the server stops within a few seconds whatever it is doing."""
+        so that the server stops within a few seconds whatever it is doing. Closing twice does nothing more."""
+        if self.closed:
+            return
         self.closed = True
         with self.lock:
             workers = list(self.workers)

@@ -48,19 +48,24 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
             print(f"warning: the store's graph in service is not that of build {build_id}, which the pages' "
                   "dumps and metadata describe; run `kgpub publish` to publish it", file=sys.stderr, flush=True)
 
+    def stop_processes() -> None:
+        # first of all: a thread waiting for a page or a query is then answered at once, so that waitress, which
+        # waits up to 5 s for its threads when it stops, stops within a second or two whatever was being made
+        pages.close(grace=0)  # pages keep nothing: stopped at once
+        engine.close()
+
     def stop(signum, frame):
+        stop_processes()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        # the processes first: a thread waiting for a page or a query is answered at once, so that waitress,
-        # which waits for its threads, stops within seconds whatever was being computed
-        pages.close()
-        engine.close()
+        stop_processes()
         server.close()
     print("stopped", file=sys.stderr)
     return 0
