@@ -166,13 +166,10 @@ class PagePool(QueryEngine):
     def _renew(self, worker: Worker) -> None:
         """Reap a stopped worker and put a started successor into the pool (only once it is ready)."""
         worker.kill()
-        if self.closed:
-            return
-        fresh = self.spawn()
-        with self.lock:
-            self.workers = [fresh if w is worker else w for w in self.workers]
-        fresh.wait_ready()
-        self.idle.put(fresh)
+        fresh = self._successor(worker)
+        if fresh is not None:
+            fresh.wait_ready()
+            self.idle.put(fresh)
 
     def reply(self, request: dict) -> Reply | str:
         """The page, or 'busy' (no worker free in time) or 'timeout' (the page was stopped)."""

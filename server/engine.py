@@ -249,12 +249,18 @@ class QueryEngine:
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
+        fresh = self._successor(worker)
+        if fresh is not None:
+            self.idle.put(fresh)
+
+    def _successor(self, worker: Worker) -> Worker | None:
+        """A new worker in the place of a stopped one; None once the pool is closed."""
         if self.closed:
-            return
+            return None
         fresh = self.spawn()
         with self.lock:
             self.workers = [fresh if w is worker else w for w in self.workers]
-        self.idle.put(fresh)
+        return fresh
 
     def close(self, grace: float = 1.0) -> None:
         """Ask every worker to stop; those still busy after `grace` seconds in all (a query running) are killed,
