@@ -1,6 +1,7 @@
 """Serving the site with waitress, a production WSGI server; prints the URL and stops cleanly."""
 from __future__ import annotations
 
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -25,7 +26,8 @@ def remote_source(config: Config, local, local_store, store_url: str):
 
 def serve(config: Config, data_files: list[Path] | None = None, store_url: str | None = None) -> int:
     """Serve the current build (or the given RDF files) until interrupted; queries go to `store_url` if given."""
-    source = load_data_files(data_files, config.base_iri) if data_files else BuildSource(config.build_dir)
+    data_source = load_data_files(data_files, config.base_iri) if data_files else None
+    source = data_source or BuildSource(config.build_dir)
     _, local_store = source.get()
     if store_url:
         source, engine = remote_source(config, source, local_store, store_url)
@@ -67,5 +69,7 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
     finally:
         stop_processes()
         server.close()
+        if data_files:  # the temporary store of the files, made again at the next start
+            shutil.rmtree(data_source.build.path, ignore_errors=True)
     print("stopped", file=sys.stderr)
     return 0
