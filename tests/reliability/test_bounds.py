@@ -244,7 +244,8 @@ def test_sigterm_while_heavy_pages_are_made_stops_the_server_and_a_restart_serve
     # started again, the same build; and with a bound no page of this size can keep, the page is refused in time
     # and the process that was making it is gone
     again = start(["--build-dir", str(build_dir)], kgpub_env(KGPUB_REQUEST_TIMEOUT="0.05", KGPUB_PAGE_WORKERS="2"))
-    assert requests.get(again.url + "-/metadata", timeout=30).json()["build_id"] == build_id
+    # (robots.txt: answered by the server process itself, so not subject to the tiny bound of the pages)
+    assert requests.get(again.url + "robots.txt", timeout=30).headers["X-Build"] == build_id
     deadline = time.monotonic() + 60
     while True:  # until a page worker has started and takes the page (before, the answer is "retry shortly")
         before = set(descendants(again.process.pid))
@@ -255,7 +256,6 @@ def test_sigterm_while_heavy_pages_are_made_stops_the_server_and_a_restart_serve
     assert response.status_code == 503 and response.headers["Retry-After"].isdigit(), response.text[:300]
     assert seconds < 0.05 + 1 and "limit of 0.05 s" in response.text
     assert before - set(descendants(again.process.pid)), "the worker making the page was not stopped"
-    assert requests.get(again.url + "robots.txt", timeout=30).status_code == 200
     again.stop()
 
 
