@@ -157,7 +157,10 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         from extract.resolve import resolve
         from kgpub.enrichment import load_facts, wikidata_triples
         from kgpub.extraction import MentionCache, extract_corpus
-        from kgpub.output import sorted_ntriples, write_dumps, write_manifest, write_search_index
+        from pyoxigraph import Store
+
+        from kgpub.builds import STORE
+        from kgpub.output import property_partitions, sorted_ntriples, write_dumps, write_manifest, write_search_index
         from server.labels import counted
         from shapes.validate import validate_ntriples
 
@@ -199,6 +202,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         report.graph.serialize(folder / "validation-report.ttl", format="turtle")
         dumps, triples = write_dumps(folder, build_id, ntriples, config.license)
         write_life_dates(folder, resolved, Minter(config.base_iri))
+        properties = property_partitions(Store.read_only(str(folder / STORE)))
         timings["store_and_dumps"] = time.perf_counter() - t3
         t4 = time.perf_counter()
         search = write_search_index(folder)
@@ -219,6 +223,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
                           for dm in extracted],
             "dumps": dumps,
             "search": search,
+            "properties": properties,
             "validation": {"conforms": True, "report": "validation-report.ttl"},
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }

@@ -16,7 +16,7 @@ EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults < environment < the flags given on the command line."""
     names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads",
-             "store_graph")
+             "store_graph", "request_timeout", "page_workers")
     # `is`, not `in`: 0 == False, and --port 0 (a free port) must not fall back to the default
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None and getattr(args, n) is not False}
     return load_config(**given)
@@ -223,9 +223,13 @@ def parser() -> argparse.ArgumentParser:
     add_common(p, corpus=True)
     p.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default: 8080; 0 picks a free one)")
-    p.add_argument("--threads", type=int, help="worker threads of the WSGI server (default: 8)")
+    p.add_argument("--threads", type=int, help="worker threads of the WSGI server (default: 16)")
     p.add_argument("--query-timeout", dest="query_timeout", type=float,
                    help="seconds after which a query is stopped (default: 10)")
+    p.add_argument("--request-timeout", dest="request_timeout", type=float,
+                   help="seconds within which a page is answered, or stopped with a 503 (default: 10)")
+    p.add_argument("--page-workers", dest="page_workers", type=int,
+                   help="processes making pages, each stopped when its page runs past the limit (default: 3)")
     p.add_argument("--max-rows", dest="max_rows", type=int, help="most result rows returned (default: 10000)")
     p.add_argument("--data", nargs="+", metavar="FILE",
                    help="serve these RDF files (TriG/N-Quads keep their named graphs) instead of a build")

@@ -24,9 +24,15 @@ class Config:
     keep_builds: int = 3
     host: str = "127.0.0.1"
     port: int = 8080
-    threads: int = 8
+    threads: int = 16  # threads of the WSGI server: they only wait for the query and page processes
     query_timeout: float = 10.0
+    # seconds within which every page (resource, document, browse list, dumps listing, VoID, ...) is answered,
+    # waiting for a free page worker included; past it a 503 with Retry-After, and the page's process is stopped
+    request_timeout: float = 10.0
+    page_workers: int = 3  # processes making pages (each holds the site and a read-only view of the store)
     max_rows: int = 10000
+    page_size: int = 100  # mentions shown per page of an entity's evidence (?page=2 for the next ones)
+    browse_page_size: int = 1000  # entities per page of a browse list, most mentioned first
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 4
     service_allowlist: tuple[str, ...] = ()

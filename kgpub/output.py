@@ -48,6 +48,15 @@ def write_store(folder: Path, ntriples_path: Path) -> int:
     return count
 
 
+PARTITIONS = "SELECT ?p (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?s) WHERE { ?s ?p ?o } GROUP BY ?p"
+
+
+def property_partitions(store: pyoxigraph.Store) -> dict[str, list[int]]:
+    """{property IRI: [triples, distinct subjects]} of the store's graph, for the VoID description: counted once
+    when the build is written (a scan of the whole graph, too long for a page on a large one)."""
+    return {r["p"].value: [int(r["n"].value), int(r["s"].value)] for r in store.query(PARTITIONS)}
+
+
 def dump_entry(path: Path, kind: str, triples: int | None, license_iri: str) -> dict:
     suffix = ".nt.gz" if path.name.endswith(".nt.gz") else path.suffix
     return {"name": path.name, "kind": kind, "media_type": MEDIA_TYPES.get(suffix, "text/turtle"),

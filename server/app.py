@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from kgpub.builds import NoBuildError
 from kgpub.config import Config
 from ontology.vocab import PREFIXES
-from server import dumps, pages, pictures, reconcile, search, sparql
+from server import crawlers, dumps, pages, pictures, reconcile, search, sparql
 from server.engine import QueryEngine
 from server.fastpath import SparqlFastPath
 
@@ -71,6 +71,7 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(pictures.bp)
+    app.register_blueprint(crawlers.bp)
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -91,14 +92,16 @@ def create_app(config: Config, source, engine: QueryEngine | None = None) -> Fla
             pass
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
+        return crawlers.add_dump_links(response)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Response:
         messages = {404: "not found: no resource, page or dump at this address; start from / or query /sparql",
                     405: "method not allowed here", 413: f"request body over {config.max_body_bytes} bytes; "
                     "send a shorter query"}
-        text = messages.get(err.code, err.description or err.name)
+        # a view's own description (abort(404, "...")) says more than the general message of its status
+        own = err.description if err.description != type(err).description else None
+        text = own or messages.get(err.code, err.description or err.name)
         return Response(text + "\n", status=err.code, mimetype="text/plain")
 
     @app.errorhandler(UnicodeDecodeError)

@@ -6,6 +6,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ontology.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF, SCHEMA, SD, SH, SHAPES_IRI, VOID, new_graph
+from kgpub.output import property_partitions as count_partitions
 from server.results import GRAPH_FORMATS
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
@@ -17,13 +18,16 @@ CLASS_COUNTS = {"person": SCHEMA.Person, "work": SCHEMA.CreativeWork, "congress"
 _PARTITIONS: dict[str, dict[str, tuple[int, int]]] = {}
 
 
-def property_partitions(build_id: str, store) -> dict[str, tuple[int, int]]:
-    """{property IRI: (triples, distinct subjects)} of the build's graph; computed once per build."""
-    if build_id not in _PARTITIONS:
-        rows = store.query("SELECT ?p (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?s) WHERE { ?s ?p ?o } GROUP BY ?p")
+def property_partitions(build, store) -> dict[str, tuple[int, int]]:
+    """{property IRI: (triples, distinct subjects)} of the build's graph: as its manifest records them (counted
+    when it was written); for a build made before they were, counted once by this process."""
+    recorded = build.manifest.get("properties")
+    if recorded is not None:
+        return {p: (n, s) for p, (n, s) in recorded.items()}
+    if build.build_id not in _PARTITIONS:
         _PARTITIONS.clear()  # only the build in service is described
-        _PARTITIONS[build_id] = {r["p"].value: (int(r["n"].value), int(r["s"].value)) for r in rows}
-    return _PARTITIONS[build_id]
+        _PARTITIONS[build.build_id] = {p: (n, s) for p, (n, s) in count_partitions(store).items()}
+    return _PARTITIONS[build.build_id]
 
 
 def site_root() -> str:
@@ -93,7 +97,7 @@ def service_description(media: str) -> bytes:
     """The SPARQL 1.1 Service Description of /sparql, with the dataset's VoID description."""
     build, store = current_app.extensions["kgpub_source"].get()
     root = site_root()
-    g = void_graph(build.manifest, root, property_partitions(build.build_id, store))
+    g = void_graph(build.manifest, root, property_partitions(build, store))
     service = URIRef(root + "sparql")
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))

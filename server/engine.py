@@ -173,11 +173,11 @@ def worker_main(conn) -> None:
 
 
 class Worker:
-    """One worker process and the pipe to it."""
+    """One worker process and the pipe to it; `target(conn, *args)` is the process's main function."""
 
-    def __init__(self, context):
+    def __init__(self, context, target=worker_main, args: tuple = ()):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child,), daemon=True)
+        self.process = context.Process(target=target, args=(child, *args), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -206,14 +206,16 @@ class Worker:
 class QueryEngine:
     """A fixed pool of worker processes; at most `workers` queries run at once, each within `timeout` seconds."""
 
+    start_method = "spawn"
+
     def __init__(self, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0):
         self.timeout = timeout
         self.queue_wait = queue_wait
-        self.context = mp.get_context("spawn")
+        self.context = mp.get_context(self.start_method)
         # the worker used last goes first: its caches (CPU, store) are warm, the others stay idle
-        self.idle: queue.LifoQueue[Worker] = queue.LifoQueue()
+        self.idle: queue.LifoQueue[Worker | None] = queue.LifoQueue()
         self.lock = threading.Lock()
-        self.workers = [Worker(self.context) for _ in range(workers)]
+        self.workers = [self.spawn() for _ in range(workers)]
         for worker in self.workers:
             self.idle.put(worker)
         self.closed = False
@@ -225,6 +227,9 @@ class QueryEngine:
             worker = self.idle.get(timeout=self.queue_wait)
         except queue.Empty:
             return Outcome("busy", message="the server is running as many queries as it allows; retry shortly")
+        if worker is None:  # closed: the server is stopping
+            self.idle.put(None)
+            return Outcome("busy", message="the server is stopping; retry shortly")
         started = time.perf_counter()
         try:
             if not worker.wait_ready():
@@ -243,22 +248,41 @@ class QueryEngine:
         self._replace(worker)
         return Outcome("error", message="the query engine failed on this query; it has been restarted")
 
+    def spawn(self) -> Worker:
+        """A new worker process of this pool."""
+        return Worker(self.context)
+
     def _replace(self, worker: Worker) -> None:
         worker.kill()
+        fresh = self._successor(worker)
+        if fresh is not None:
+            self.idle.put(fresh)
+
+    def _successor(self, worker: Worker) -> Worker | None:
+        """A new worker in the place of a stopped one; None once the pool is closed."""
         if self.closed:
-            return
-        fresh = Worker(self.context)
+            return None
+        fresh = self.spawn()
         with self.lock:
             self.workers = [fresh if w is worker else w for w in self.workers]
-        self.idle.put(fresh)
+        return fresh
 
-    def close(self) -> None:
+    def close(self, grace: float = 1.0) -> None:
+        """Ask every worker to stop; those still busy after `grace` seconds in all (a query running) are killed,
+        so that the server stops within a few seconds whatever it is doing. Closing twice does nothing more."""
+        if self.closed:
+            return
         self.closed = True
-        for worker in self.workers:
+        with self.lock:
+            workers = list(self.workers)
+        for worker in workers:
             try:
                 worker.conn.send(None)
             except OSError:
                 pass
-            worker.process.join(timeout=2)
+        deadline = time.monotonic() + grace
+        for worker in workers:
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
                 worker.kill()
+        self.idle.put(None)  # whoever waits for a worker now is told the server is stopping

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -118,10 +119,15 @@ def browse(kind: str):
     if kind not in LISTS:
         abort(404)
     build, store = source()
-    rows = graphdata.entities_of(store, str(LISTS[kind]))
+    size = current_app.config["KGPUB"].browse_page_size
+    number = page_number()
+    rows = graphdata.entities_of(store, str(LISTS[kind]), size + 1, (number - 1) * size)
+    if not rows and number > 1:
+        abort(404, f"no page {number} of this list: start from ?page=1")
     items = [{"iri": r["x"].value, "label": (r["label"].value if r["label"] is not None else r["x"].value)[:200],
-              "mentions": int(r["mentions"].value)} for r in rows]
-    return render_template("browse.html", kind=kind, items=items, **page_context())
+              "mentions": int(r["mentions"].value)} for r in rows[:size]]
+    return render_template("browse.html", kind=kind, items=items, number=number, more=len(rows) > size,
+                           first=(number - 1) * size + 1, **page_context())
 
 
 def split_ext(slug: str) -> tuple[str, str | None]:
@@ -157,13 +163,6 @@ def resource(kind: str, slug: str):
     return entity_page(store, iri, kind, slug)
 
 
-def page_arg() -> int:
-    try:
-        return min(max(int(request.args.get("page", 1)), 1), 100000)
-    except ValueError:
-        return 1
-
-
 def raw_properties(store: ox.Store, iri: str) -> tuple[list[dict], list[tuple[str, str]], dict[str, str]]:
     """The resource's own triples, the links to it, and labels for every IRI among them."""
     props = graphdata.outgoing(store, iri)
@@ -174,7 +173,7 @@ def raw_properties(store: ox.Store, iri: str) -> tuple[list[dict], list[tuple[st
 
 def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     """A person, work, congress, organisation or quotation: summary, quotations, evidence, then the raw triples."""
-    page = page_arg()
+    page = page_number()
     fallback = graphdata.label_of(store, iri) or slug
     scope = {"person": "speaker", "work": "work", "quotation": "self"}.get(kind)
     quoted = entitypages.quotations(store, iri, scope, page if kind != "quotation" else 1) if scope else (0, [])
@@ -183,6 +182,9 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     counts = {**entitypages.counts(store, iri), "mentions": mentions, "documents": len(per_doc)}
     props, incoming, labels = raw_properties(store, iri)
     pages = max(-(-mentions // entitypages.EVIDENCE_PER_PAGE), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
+    if page > pages:
+        abort(404, f"no page {page} here: the page has {pages} page{'s' if pages > 1 else ''} of evidence and "
+                   "quotations; start from ?page=1")
     response = Response(render_template(
         "entity.html", iri=iri, kind=kind, summary=entitypages.summary(store, iri, fallback),
         counts=counts, quotations=quoted[1], quotations_total=quoted[0],
@@ -195,16 +197,53 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Which page of a long list is shown: its number, size, offset and how many pages there are."""
+
+    number: int
+    size: int
+    pages: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @classmethod
+    def of(cls, number: int, total: int, size: int) -> Pager:
+        """The pager of page `number` of `total` items; a page past the last is a 404 that says how many."""
+        pages = max(1, -(-total // size))
+        if number > pages:
+            abort(404, f"no page {number} here: the list has {pages} page{'s' if pages > 1 else ''} of {size}; "
+                       "start from ?page=1")
+        return cls(number, size, pages)
+
+
+def page_number() -> int:
+    """The ?page= of the request (1 if absent); anything but a whole number from 1 is a 400 that says so."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        abort(400, f"page={raw[:40]!r} is not a page number: use a whole number from 1 (?page=2)")
+    return int(raw)
+
+
 def segments(text: str, annotations: list[graphdata.Annotation]) -> list[dict]:
-    """The text cut at every annotation boundary, each piece with the annotations covering it."""
+    """The text cut at every annotation boundary, each piece with the annotations covering it.
+
+    One sweep over the cuts, keeping the annotations open at each: the work grows with the number of
+    annotations and their nesting, not with its square."""
     cuts = sorted({0, len(text), *[a.start for a in annotations], *[a.end for a in annotations]})
+    starting: dict[int, list[int]] = {}
+    for index, x in enumerate(annotations):
+        starting.setdefault(x.start, []).append(index)
+    open_: list[int] = []
     out = []
     for a, b in zip(cuts, cuts[1:], strict=False):
-        covering = [x for x in annotations if x.start <= a and b <= x.end]
+        open_ = sorted([i for i in open_ if annotations[i].end > a] + starting.get(a, []))
+        covering = [annotations[i] for i in open_ if annotations[i].start <= a and b <= annotations[i].end]
         innermost = min(covering, key=lambda x: x.end - x.start) if covering else None
-        starts = [x.start for x in annotations if x.start == a]
         out.append({"text": text[a:b], "kinds": sorted({x.kind for x in covering}), "link": innermost,
-                    "anchor": f"c{a}" if starts else None})
+                    "anchor": f"c{a}" if a in starting else None})
     return out
 
 
@@ -220,7 +259,7 @@ def document_page(store: ox.Store, iri: str, slug: str):
     props, incoming, labels = raw_properties(store, iri)
     labels.update(entitypages.labels(store, [a.body for a in listing if not a.label]))
     label = graphdata.label_of(store, iri) or slug
-    quoted_total, quoted = entitypages.quotations(store, iri, "document", page_arg())
+    quoted_total, quoted = entitypages.quotations(store, iri, "document", page_number())
     return render_template("document.html", iri=iri, label=label, summary=entitypages.summary(store, iri, label),
                            counts=entitypages.document_counts(store, iri), quotations=quoted,
                            quotations_total=quoted_total, props=[p for p in props if not p["p"].value.endswith(
@@ -291,7 +330,7 @@ def void():
     media = media_for(None)
     if media not in RDFLIB_FORMATS:
         media = "text/turtle"
-    graph = void_graph(build.manifest, request.host_url, property_partitions(build.build_id, store))
+    graph = void_graph(build.manifest, request.host_url, property_partitions(build, store))
     body = graph.serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
     return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})
 

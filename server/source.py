@@ -1,6 +1,7 @@
 """The build in service: follows the `current` link, re-reading the manifest and store when a new build lands."""
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 import threading
@@ -11,6 +12,7 @@ import pyoxigraph as ox
 from flask import g, has_request_context
 
 from kgpub.builds import Build, current_build, current_target
+from kgpub.output import property_partitions
 from server.searchindex import INDEX_FILE, write_index
 
 DATA_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
@@ -68,6 +70,17 @@ def file_quads(path: Path, fmt: ox.RdfFormat):
         yield quad if keep_graphs else ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
 
+def files_digest(files: list[Path]) -> str:
+    """A short hash of the files' names and bytes."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0")
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
 def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
     """Load RDF files (named graphs of TriG/N-Quads kept) into a temporary store and serve that."""
     folder = Path(tempfile.mkdtemp(prefix="kgpub-data-"))
@@ -79,14 +92,16 @@ def load_data_files(files: list[Path], base_iri: str) -> FixedSource:
             raise ValueError(f"{path}: unknown RDF format {suffix!r}; use one of {', '.join(DATA_FORMATS)}")
         store.bulk_extend(file_quads(path, fmt))
     triples = len(store)
+    properties = property_partitions(store)
     store.flush()
     write_index(store, folder / INDEX_FILE)  # the search index, built once at start
     del store
-    manifest = {"build_id": "data-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    newest = max(path.stat().st_mtime for path in files)
+    manifest = {"build_id": "data-" + files_digest(files),  # the same files, the same build after a restart
+                "created": datetime.fromtimestamp(newest, timezone.utc).isoformat(timespec="seconds"),
                 "base_iri": base_iri, "title": "RDF files: " + ", ".join(p.name for p in files),
                 "license": None, "triples": triples, "entities": {}, "linked": {}, "documents": [],
-                "dumps": [], "validation": None,
+                "dumps": [], "properties": properties, "validation": None,
                 "search": {"file": INDEX_FILE}, "sources": [str(p.name) for p in files]}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return FixedSource(Build(folder, manifest))
