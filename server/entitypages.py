@@ -245,8 +245,9 @@ def evidence(store: ox.Store, iri: str, page: int = 1,
             skip -= per_doc[doc]
             continue
         group = DocumentEvidence(doc, "", doc.rsplit("/", 1)[-1], "", "", per_doc[doc])
+        # the document first: pyoxigraph joins in the order written, and the entity may have thousands of mentions
         for r in query(store, f"""SELECT ?start ?end ?exact ?sentence ?rule WHERE {{
-                ?a oa:hasBody {x} ; oa:hasTarget ?t . ?t oa:hasSource {iri_ref(doc)} .
+                ?t oa:hasSource {iri_ref(doc)} . ?a oa:hasTarget ?t ; oa:hasBody {x} .
                 ?t oa:hasSelector ?ps , ?qs . ?ps oa:start ?start ; oa:end ?end . ?qs oa:exact ?exact .
                 OPTIONAL {{ ?a kg:sentence ?sentence }} OPTIONAL {{ ?a kg:rule ?rule }}
             }} ORDER BY ?start LIMIT {room} OFFSET {skip}"""):
