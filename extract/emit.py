@@ -42,13 +42,14 @@ class Minter:
         return self.iri(entity.kind, entity.key)
 
     def document(self, doc_id: str) -> URIRef:
-        return self.iri("document", doc_id)
+        """A document's IRI keeps the folders of its identifier readable: document/archive/x/1920/ch01."""
+        return URIRef(f"{self.base}document/{quote(doc_id, safe='-._~/')}")
 
     def date(self, value: str) -> URIRef:
         return self.iri("date", value.replace("/", "--"))
 
     def annotation(self, doc_id: str, m: Mention) -> URIRef:
-        return URIRef(f"{self.base}annotation/{quote(doc_id, safe='-._~')}/{m.start}-{m.end}-{m.kind}")
+        return URIRef(f"{self.base}annotation/{quote(doc_id, safe='-._~/')}/{m.start}-{m.end}-{m.kind}")
 
 
 def date_literal(value: str) -> tuple[URIRef, Literal]:

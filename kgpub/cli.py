@@ -15,7 +15,7 @@ EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults < environment < the flags given on the command line."""
     names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads",
-             "store_graph")
+             "store_graph", "strict")
     # `is`, not `in`: 0 == False, and --port 0 (a free port) must not fall back to the default
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None and getattr(args, n) is not False}
     return load_config(**given)
@@ -172,7 +172,8 @@ def add_common(parser: argparse.ArgumentParser, corpus: bool = False) -> None:
                         help="folder of builds (default: data/build)")
     if corpus:
         parser.add_argument("--corpus", dest="corpus_dir", type=Path,
-                            help="folder of .txt texts to build from (default: data/corpus)")
+                            help="folder of .txt and .html/.htm texts, in subfolders too, to build from "
+                            "(default: data/corpus)")
         parser.add_argument("--base-iri", dest="base_iri", help="base IRI of every minted IRI "
                             "(default: https://w3id.org/kgpub/)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print no progress")
@@ -188,6 +189,9 @@ def parser() -> argparse.ArgumentParser:
                                    "service only if everything succeeded; a failed build changes nothing.")
     add_common(p, corpus=True)
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the build in service")
+    p.add_argument("--strict", action="store_true", default=None,
+                   help="stop the build at a corpus file that cannot be read or has bytes that do not decode "
+                        "(default: skip it and list it in the build's manifest)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="SHACL-validate the current build or any RDF file", epilog=EPILOG)
