@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build bench browser virtuoso clean
+.PHONY: serve test build bench browser virtuoso clean eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: $(VENV)/.installed-test browser virtuoso
 # (several minutes); figures and plot in bench/results/.
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
+
+# The gold sets' pages built from the MIA sample tarball and scored (dev, test, then the seeds' development gold).
+GOLD_DEV ?= tests/gold/dev
+GOLD_TEST ?= tests/gold/test
+MIA_TARBALL ?= ../shared/corpora/mia-html.tar.xz
+eval: $(VENV)/.installed
+	$(BIN)/python -m kgpub.goldeval --tarball $(MIA_TARBALL) --set dev $(GOLD_DEV) --set test $(GOLD_TEST)
 
 clean:
 	rm -rf $(VENV) data/build
