@@ -7,6 +7,7 @@ from functools import lru_cache
 from extract.citations import cited_titles
 from extract.corpus import Document
 from extract.gazetteer import compile_names, find_names, fold
+from extract.markup import author_heading, credited_names
 from extract.model import Mention, mention
 from extract.registry import Registry, slugify
 from extract.structure import header_fields
@@ -164,9 +165,10 @@ def names_in(span: str, offset: int, shape: str = NAME) -> list[tuple[int, int, 
     return [(offset + m.start(), offset + m.end(), m.group(0)) for m in re.finditer(shape, span)]
 
 
-def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
-                    registry: Registry) -> list[tuple[int, int, str, str, str]]:
-    """Persons no record knows, from the genre's cues, and then every later bare mention of their surname."""
+def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], registry: Registry,
+                    marked: list[tuple[int, int, str, str]] = ()) -> list[tuple[int, int, str, str, str]]:
+    """Persons no record knows, from the page's markup (`marked`: start, end, name, rule) and the genre's cues,
+    and then every later bare mention of their surname."""
     taken = [(s, e) for s, e, *_ in known]
     blocked = not_a_person(registry)
     titles = cited_titles(text)
@@ -181,10 +183,14 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
         if not plausible(name, blocked) or any(a < e and s < b for a, b in taken):
             return
         key = near_record(name, registry) or "new:" + discovered_key(name)
+        if rule == "html:credit":
+            key = "new:" + slugify(name)
         found.setdefault(key, name)
         taken.append((s, e))
-        out.append((s, e, name, key, f"person:cue:{rule}"))
+        out.append((s, e, name, key, f"person:{rule}" if rule.startswith("html:") else f"person:cue:{rule}"))
 
+    for s, e, name, rule in marked:
+        add(s, e, name, rule)
     for rule, cue in DISCOVERY_CUES:
         for m in re.finditer(cue, text):
             for s, e, name in names_in(m.group("name"), m.start("name")):
@@ -240,13 +246,21 @@ def credited_persons(text: str) -> list[tuple[int, int, str, str, str]]:
     return out
 
 
+def marked_persons(doc: Document) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, rule) in the repaired text of the persons an HTML page's markup names: its author's
+    heading and the credits of its information block."""
+    norm = doc.normalized
+    found = [s for s in [author_heading(doc), *credited_names(doc)] if s is not None]
+    return [(norm.from_raw(s.start), norm.from_raw(s.end), fold(s.text), s.rule) for s in found]
+
+
 def extract_persons(doc: Document, registry: Registry, excluded: list[tuple[int, int]] = ()) -> list[Mention]:
     """Person mentions of a document, in text order, mapped back to raw offsets."""
     norm = doc.normalized
     known = find_known(norm.text, registry)
     credits = credited_persons(norm.text)
     spans = known + [c for c in credits if not any(a < c[1] and c[0] < b for a, b, *_ in known)]
-    spans += find_discovered(norm.text, spans, registry)
+    spans += find_discovered(norm.text, spans, registry, marked_persons(doc))
     out = []
     for s, e, surface, key, rule in sorted(spans):
         if any(a < e and s < b for a, b in excluded):
