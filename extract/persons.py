@@ -7,7 +7,7 @@ from functools import lru_cache
 from extract.citations import cited_titles
 from extract.corpus import Document
 from extract.gazetteer import compile_names, find_names, fold
-from extract.markup import author_heading, credited_names
+from extract.markup import author_heading, credited_names, emphasised_titles
 from extract.model import Mention, mention
 from extract.registry import Registry, slugify
 from extract.structure import header_fields
@@ -36,6 +36,10 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
              rf"historians|theorists|revolutionaries)[ \t]+(?:like|such[ \t]+as)[ \t]+"
              rf"(?P<name>{LIST_OF_NAMES}(?:,[ \t]+{LIST_OF_NAMES})*)"),
 ]
+# Cues that name a person whatever the words of the name: a personal title, initials, an author's heading, credits.
+STRONG_CUES = {"title-personal", "html:author-heading", "html:credit"}
+PERSONAL_TITLE = re.compile(r"(?:Comrades?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.|Professors?)\b")
+SECTION_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-H])\.[ \t]")
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
 RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
                              r"(?![\w-])(?![ \t]+[A-Z])")
@@ -156,7 +160,7 @@ def one_edit(a: str, b: str) -> bool:
 def plausible(name: str, blocked: set[str]) -> bool:
     """Whether a capitalised phrase can be a person's name (no function word, nation, party or title)."""
     words = [part for w in name.split() for part in w.rstrip(".").split("-")]  # "Social-Democrats": a party
-    return (name not in blocked and not any(w in NOT_NAMES for w in words)
+    return (name not in blocked and not any(w in NOT_NAMES or w.endswith("ism") for w in words)
             and not any(w.isupper() and len(w) > 1 for w in words))
 
 
@@ -166,14 +170,16 @@ def names_in(span: str, offset: int, shape: str = NAME) -> list[tuple[int, int, 
 
 
 def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], registry: Registry,
-                    marked: list[tuple[int, int, str, str]] = ()) -> list[tuple[int, int, str, str, str]]:
+                    marked: list[tuple[int, int, str, str]] = (), titles: set[str] = frozenset()
+                    ) -> list[tuple[int, int, str, str, str]]:
     """Persons no record knows, from the page's markup (`marked`: start, end, name, rule) and the genre's cues,
     and then every later bare mention of their surname."""
     taken = [(s, e) for s, e, *_ in known]
-    blocked = not_a_person(registry)
+    blocked = not_a_person(registry) | titles  # a title the page sets in italics names a work, not a person
     titles = cited_titles(text)
     found: dict[str, str] = {}
     out = []
+    common = lowercase_words(text)
 
     def add(s: int, e: int, name: str, rule: str) -> None:
         while name.split()[0] in NOT_NAMES and len(name.split()) > 1:  # "Thus Sorin says": Sorin
@@ -182,6 +188,8 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], regi
             s += len(text[s:e]) - len(text[s:e].lstrip())
         if not plausible(name, blocked) or any(a < e and s < b for a, b in taken):
             return
+        if rule not in STRONG_CUES and common_words_only(name, common):
+            return  # "General Strike", "Capitalist Press says": words the text itself writes in lower case
         key = near_record(name, registry) or "new:" + discovered_key(name)
         if rule == "html:credit":
             key = "new:" + slugify(name)
@@ -193,8 +201,13 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], regi
         add(s, e, name, rule)
     for rule, cue in DISCOVERY_CUES:
         for m in re.finditer(cue, text):
+            if rule == "title" and PERSONAL_TITLE.match(m.group(0)):
+                rule = "title-personal"
+            elif rule == "initials" and SECTION_NUMBER.match(text, m.start("name")) and line_start(text, m.start()):
+                continue  # "I. Natural Conditions": a section's number, not an initial
             for s, e, name in names_in(m.group("name"), m.start("name")):
                 add(s, e, fold(name), rule)
+            rule = "title" if rule == "title-personal" else rule
     for m in re.finditer(rf"(?<![\w.'])(?:{ONE_NAME})(?:(?:,|,?[ \t]+and)[ \t]+(?:the[ \t]+[A-Z]\w+[ \t]+)?"
                          rf"{ONE_NAME})+(?!['\w-])", text):
         # an enumeration of single names, one of them a known person's, names persons: "Avksentieff, Gotz, Zenzinoff"
@@ -218,6 +231,21 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], regi
             taken.append((s, e))
             out.append((s, e, surface, surnames[surface], "person:surname-of-discovered"))
     return out
+
+
+def lowercase_words(text: str) -> set[str]:
+    """The words a text writes in lower case."""
+    return set(re.findall(r"(?<![\w'-])[a-z][a-z'-]+", text))
+
+
+def common_words_only(name: str, common: set[str]) -> bool:
+    """Whether every word of a name (initials aside) is a word the text writes in lower case."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if len(w) > 1]
+    return bool(words) and all(w.lower() in common for w in words)
+
+
+def line_start(text: str, at: int) -> bool:
+    return not text[text.rfind("\n", 0, at) + 1:at].strip()
 
 
 def sentence_initial(text: str, at: int) -> bool:
@@ -246,6 +274,11 @@ def credited_persons(text: str) -> list[tuple[int, int, str, str, str]]:
     return out
 
 
+def marked_titles(doc: Document) -> set[str]:
+    """The titles an HTML page sets in italics or bold."""
+    return {fold(s.text) for s in emphasised_titles(doc)}
+
+
 def marked_persons(doc: Document) -> list[tuple[int, int, str, str]]:
     """(start, end, name, rule) in the repaired text of the persons an HTML page's markup names: its author's
     heading and the credits of its information block."""
@@ -260,7 +293,7 @@ def extract_persons(doc: Document, registry: Registry, excluded: list[tuple[int,
     known = find_known(norm.text, registry)
     credits = credited_persons(norm.text)
     spans = known + [c for c in credits if not any(a < c[1] and c[0] < b for a, b, *_ in known)]
-    spans += find_discovered(norm.text, spans, registry, marked_persons(doc))
+    spans += find_discovered(norm.text, spans, registry, marked_persons(doc), marked_titles(doc))
     out = []
     for s, e, surface, key, rule in sorted(spans):
         if any(a < e and s < b for a, b in excluded):

@@ -174,6 +174,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
                          "(--force to rebuild anyway)")
             return BuildResult(unchanged.build_id, unchanged.path, unchanged.manifest)
         # The rest of the pipeline is imported only now: a build with nothing changed stays a file read and a hash.
+        from extract.corpuswide import corpus_evidence
         from extract.documents import document_records
         from extract.emit import Minter, corpus_triples
         from extract.resolve import resolve
@@ -189,7 +190,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
             note = " (unchanged, from cache)" if cached else ""
             progress.say(f"[{i + 1}/{len(docs)}] {doc.doc_id}: {found}{note}")
 
-        extracted = extract_corpus(docs, registry, cache, report)
+        extracted = corpus_evidence(extract_corpus(docs, registry, cache, report))
         timings["extract"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()

@@ -146,6 +146,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.corpus import CorpusError, read_document
+    from extract.corpuswide import corpus_evidence
     from extract.pipeline import extract_document
     from extract.registry import load_registry
     config = config_from(args)
@@ -154,7 +155,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except CorpusError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    found = extract_document(doc, load_registry(config.records_dir)).mentions
+    found = corpus_evidence([extract_document(doc, load_registry(config.records_dir))])[0].mentions
     if args.kind:
         found = [m for m in found if m.kind == args.kind]
     if args.json:
@@ -250,7 +251,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="show what the extractors find in one text, with spans and rules",
                        epilog=EPILOG)
-    p.add_argument("file", help="a .txt file")
+    p.add_argument("file", help="a .txt, .html or .htm file")
     p.add_argument("--kind", choices=["person", "work", "congress", "date", "quotation"],
                    help="only this kind of mention")
     p.add_argument("--json", action="store_true", help="print JSON")
