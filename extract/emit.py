@@ -195,6 +195,11 @@ def document_triples(minter: Minter, corpus: ResolvedCorpus, dm: DocumentMention
             yield node, SCHEMA.author, author
         if record.date:
             yield node, SCHEMA.datePublished, date_literal(record.date)[1]
+        if record.written:
+            yield node, SCHEMA.dateCreated, date_literal(record.written)[1]
+        translator = linked(corpus, minter, "person", record.translator)
+        if translator is not None:
+            yield node, SCHEMA.translator, translator
         if record.publisher:
             yield node, DCTERMS.publisher, Literal(record.publisher)
         if record.source:
