@@ -38,7 +38,7 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
 ]
 # Cues that name a person whatever the words of the name: a personal title, initials, an author's heading, credits.
 STRONG_CUES = {"title-personal", "html:author-heading", "html:credit"}
-PERSONAL_TITLE = re.compile(r"(?:Comrades?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.|Professors?)\b")
+PERSONAL_TITLE = re.compile(r"(?:Comrades?|Citizens?|Professors?)\b|(?:Messrs|Mrs|Mr|Dr)\.")
 SECTION_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-H])\.[ \t]")
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
 RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
