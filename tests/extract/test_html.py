@@ -26,7 +26,8 @@ PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charse
 <span class="info">Transcription/Markup:</span> Ilse Brandauer and Tomas Ferreira</p>
 <p>As Comrade Lindqvist wrote in <em>The Coming Storm</em>, the movement has its
    tasks.<a href="#n1" name="f1">[1]</a> The workers\u2019 papers agree:</p>
-<blockquote><p>\u201cThe working class cannot simply lay hold of the ready-made machinery of the state.\u201d</p></blockquote>
+<blockquote><p>\u201cThe working class cannot simply lay hold of the ready-made machinery of the state.\u201d</p>
+</blockquote>
 <p>We do not <em>want</em> a general strike today; the strike is the last weapon.</p>
 <h3>Notes</h3>
 <p class="endnote"><a href="#f1" name="n1">1.</a> Lindqvist, <em>The Coming Storm</em>, Vol. 3, p. 48.</p>
@@ -94,7 +95,8 @@ def test_the_markup_names_the_author_credits_titles_and_the_record(tmp_path):
         assert doc.text[m.start:m.end] == m.text
     persons = {m.text: m.rule for m in dm.of_kind("person")}
     assert persons["Hedwig Marcolin"] == "person:html:author-heading"
-    assert persons["Oskar Wendelin"].startswith("person:") and "Ilse Brandauer" in persons and "Tomas Ferreira" in persons
+    assert persons["Oskar Wendelin"].startswith("person:")
+    assert "Ilse Brandauer" in persons and "Tomas Ferreira" in persons
     works = {m.text: m.rule for m in dm.of_kind("work")}
     assert works["On the Tasks of the Day"] == "work:html:title-heading"
     assert works["The Coming Storm"] == "work:html:italic" and "want" not in works
