@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from extract.gazetteer import compile_names, find_names, fold
+from extract.lexicon import common_words
 from extract.model import Mention, mention
 from extract.pipeline import DocumentMentions
 
@@ -31,7 +32,7 @@ def lowercase_vocabulary(corpus: list[DocumentMentions], least: int = 2) -> set[
     counts: Counter = Counter()
     for dm in corpus:
         counts.update(LOWER_WORD.findall(dm.doc.normalized.text))
-    return {w for w, n in counts.items() if n >= least}
+    return {w for w, n in counts.items() if n >= least} | common_words()
 
 
 def common_only(name: str, vocabulary: set[str]) -> bool:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from extract.citations import cited_titles
 from extract.corpus import Document
 from extract.gazetteer import compile_names, find_names, fold
+from extract.lexicon import common_words
 from extract.markup import author_heading, credited_names, emphasised_titles
 from extract.model import Mention, mention
 from extract.registry import Registry, slugify
@@ -19,7 +20,9 @@ NAME = rf"(?:{INITIALS})?(?:{CAP}[ \t])?{SURNAME}"
 ONE_NAME = rf"(?:{INITIALS})?{SURNAME}"
 VERBS = (r"says|said|writes|wrote|thinks|thought|declares|declared|asserts|asserted|maintains|argues|argued|"
          r"believes|holds|claims|claimed|states|stated|insists|insisted|admits|admitted|explains|explained|"
-         r"replies|replied|spoke|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed")
+         r"replies|replied|spoke|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed|"
+         r"quotes|quoted|speaks|describes|described|remarks|remarked|observes|observed|answers|answered|"
+         r"concludes|concluded|emphasises|emphasizes|emphasised|emphasized|stresses|stressed|analyses|analyzes")
 ASIDE = r"(?:,\s+(?:for example|for instance|too|however|in particular|of course|in his turn|again),?)"
 TITLES = r"(?:Comrades?|Generals?|Admirals?|Colonels?|Professors?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.)"
 LIST_OF_NAMES = rf"{NAME}(?:,[ \t]+{NAME})*(?:,?[ \t]+and[ \t]+{NAME})?"
@@ -40,6 +43,10 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
 STRONG_CUES = {"title-personal", "html:author-heading", "html:credit"}
 PERSONAL_TITLE = re.compile(r"(?:Comrades?|Citizens?|Professors?)\b|(?:Messrs|Mrs|Mr|Dr)\.")
 SECTION_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-H])\.[ \t]")
+# A given name (perhaps a middle initial, a particle) and a surname, no third capitalised word after them.
+FULL_NAME = re.compile(r"(?<![\w.'\u2019-])(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z]\.)?[ \t]+(?:(?:von|van|de|du)[ \t]+)?"
+                       r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'\u2019-])(?![ \t]+[A-Z][a-z])(?![ \t]+of[ \t]+[A-Z])")
+NATIONALITY_ENDINGS = ("ian", "ish", "ese", "ean", "ic", "an")
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
 RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
                              r"(?![\w-])(?![ \t]+[A-Z])")
@@ -176,10 +183,11 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], regi
     and then every later bare mention of their surname."""
     taken = [(s, e) for s, e, *_ in known]
     blocked = not_a_person(registry) | titles  # a title the page sets in italics names a work, not a person
+    titles_marked = titles
     titles = cited_titles(text)
     found: dict[str, str] = {}
     out = []
-    common = lowercase_words(text)
+    common = lowercase_words(text) | common_words()
 
     def add(s: int, e: int, name: str, rule: str) -> None:
         while name.split()[0] in NOT_NAMES and len(name.split()) > 1:  # "Thus Sorin says": Sorin
@@ -208,6 +216,14 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], regi
             for s, e, name in names_in(m.group("name"), m.start("name")):
                 add(s, e, fold(name), rule)
             rule = "title" if rule == "title-personal" else rule
+    for m in FULL_NAME.finditer(text):
+        # a given name and a surname, neither a word the genre writes in lower case: "Franz Mehring", "Leo Jogiches"
+        name = m.group("name")
+        words = [w for w in re.findall(r"[A-Z][\w'-]+", name) if len(w) > 1]
+        if (not after_capital(text, m.start()) and not any(w.lower() in common or w in NOT_NAMES or w in PLACES
+                                                            for w in words)
+                and not words[0].endswith(NATIONALITY_ENDINGS) and not any(name in t for t in titles_marked)):
+            add(m.start(), m.end(), name, "full-name")
     for m in re.finditer(rf"(?<![\w.'])(?:{ONE_NAME})(?:(?:,|,?[ \t]+and)[ \t]+(?:the[ \t]+[A-Z]\w+[ \t]+)?"
                          rf"{ONE_NAME})+(?!['\w-])", text):
         # an enumeration of single names, one of them a known person's, names persons: "Avksentieff, Gotz, Zenzinoff"

@@ -312,6 +312,28 @@ def block_quotes(text: str, found: list[Quote], person_spans) -> list[Quote]:
     return out
 
 
+def marked_blocks(doc: Document, found: list[Quote]) -> list[Quote]:
+    """Passages an HTML page sets off as block quotations (<blockquote>, the archive's quote paragraphs) without
+    quotation marks of their own; consecutive blocks are one passage."""
+    norm = doc.normalized
+    text = norm.text
+    blocks: list[list[int]] = []
+    for raw_start, raw_end in doc.evidence("quote"):
+        start, end = norm.from_raw(raw_start), norm.from_raw(raw_end)
+        if blocks and not text[blocks[-1][1]:start].strip():
+            blocks[-1][1] = max(blocks[-1][1], end)
+        elif not blocks or start >= blocks[-1][1]:
+            blocks.append([start, end])
+    out = []
+    taken = [(q.start, q.end) for q in found]
+    for start, end in blocks:
+        body = text[start:end]
+        if body[:1] in "\"'" or in_any(taken, start, end) or len(body.split()) < MIN_WORDS:
+            continue
+        out.append(Quote([(start, end)], facts={"block": True}))
+    return out
+
+
 def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
     """Quotations whose parts are separated only by an attribution ('"...," says Lenin, "..."') become one."""
     out: list[Quote] = []
@@ -491,6 +513,7 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
     note_spans = [(f.start, f.end) for f in notes]
     found = join_interrupted(text, quoted_spans(text, doc.text, norm))
     found = sorted(found + block_quotes(text, found, person_spans), key=lambda q: q.start)
+    found = sorted(found + marked_blocks(doc, found), key=lambda q: q.start)
     all_quoted = [(q.start, q.end) for q in found]
     quotes: list[Quote] = []
     for q in found:
