@@ -31,8 +31,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAREN, Footnote,
-                               body_for, edition_pages, footnote_bodies, note_pages, parse_citation, volume_number)
+from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAREN,
+                               TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
+                               page_range, parse_citation, volume_number)
 from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
@@ -566,6 +567,11 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             share_index = -1
         elif previous is not None and previous.facts.get("shares_with") is q:
             share_index = 1
+        pages_only = PAGE_CITATION.fullmatch(paren.group(0)) if paren is not None and not cite else None
+        pages_only = pages_only or (TRAILING_PAGES.match(text, q.end + 1) if paren is None else None)
+        if pages_only:  # "(p.260)", "(Nehru, p.86.)", '"... signing" p.197)': the pages, the volume unsaid
+            first, last = page_range(pages_only.group("p1"), pages_only.group("p2"))
+            q.facts.update({"page_start": first, "page_end": last})
         if cite:
             facts = parse_citation(cite)
             pages = facts["pages"]
