@@ -110,16 +110,16 @@ def test_the_markup_names_the_author_credits_titles_and_the_record(tmp_path):
 
 def test_corpus_wide_a_person_a_cue_establishes_is_a_person_wherever_named(tmp_path):
     registry = load_registry(RECORDS)
-    first = read_document(write(tmp_path, "a.txt", b"As Mr. Anselm Quabeck said, the crisis deepens.\n"),
+    first = read_document(write(tmp_path, "a.txt", b"As Mr. Anselm Bishop said, the crisis deepens.\n"),
                           root=tmp_path)
-    second = read_document(write(tmp_path, "b.txt", b"The report of Anselm Quabeck was read aloud.\n"
+    second = read_document(write(tmp_path, "b.txt", b"The report of Anselm Bishop was read aloud.\n"
                                  b"The General Strike was called. The strike ended, and the strike was lost.\n"),
                            root=tmp_path)
     corpus = [extract_document(first, registry), extract_document(second, registry)]
-    assert not any(m.text == "Anselm Quabeck" for m in corpus[1].of_kind("person"))
+    assert not any(m.text == "Anselm Bishop" for m in corpus[1].of_kind("person"))
     after = corpus_evidence(corpus)
-    found = [m for m in after[1].of_kind("person") if m.text == "Anselm Quabeck"]
+    found = [m for m in after[1].of_kind("person") if m.text == "Anselm Bishop"]
     assert found and found[0].rule == "person:corpus"
-    assert found[0].key == next(m.key for m in after[0].of_kind("person") if "Quabeck" in m.text)
+    assert found[0].key == next(m.key for m in after[0].of_kind("person") if "Bishop" in m.text)
     assert not any(m.text == "Strike" for dm in after for m in dm.of_kind("person"))
     assert all(isinstance(dm, DocumentMentions) for dm in after)
