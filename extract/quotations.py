@@ -647,6 +647,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                 work = work or container.facts.get("work")
         if work is None and speaker is not None and OWNED_WORK.search(text[lead_lo:lead_hi]):
             work = headed_work(work_spans, speaker.key)
+        if speaker is None and previous is not None and previous.speaker and continues_talk(text, previous, q,
+                                                                                           person_spans):
+            speaker = previous.speaker  # the text goes on quoting the one it was quoting, naming nobody else
+            work = work or previous.facts.get("work")
         q.speaker = speaker
         if work is not None:
             q.facts["work"] = work
@@ -795,6 +799,17 @@ FOLLOWING = re.compile(r"\b(?:the\s+)?following\s+(?:words|passage|statement|lin
                        r"|\b[Ll]et us (?:now\s+)?turn to\b")
 # A list item's number before a quotation that opens it: '1) "The peasantry ...'.
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
+
+
+TALK_REACH = 1200
+
+
+def continues_talk(text: str, previous: Quote, q: Quote, person_spans) -> bool:
+    """Whether q, a little after the previous quotation, goes on quoting its speaker: no person is named between
+    them, nor in the sentence that leads to q, and no new section begins."""
+    gap = text[previous.end:q.start]
+    return (0 <= len(gap) <= TALK_REACH and not in_any([(s, e) for s, e, _ in person_spans], previous.end, q.start)
+            and "\n\n\n" not in gap)
 
 
 def continues_run(text: str, previous: Quote, q: Quote) -> bool:
