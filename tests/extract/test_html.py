@@ -123,3 +123,22 @@ def test_corpus_wide_a_person_a_cue_establishes_is_a_person_wherever_named(tmp_p
     assert found[0].key == next(m.key for m in after[0].of_kind("person") if "Bishop" in m.text)
     assert not any(m.text == "Strike" for dm in after for m in dm.of_kind("person"))
     assert all(isinstance(dm, DocumentMentions) for dm in after)
+
+
+def test_an_html_corpus_builds_and_the_server_resolves_document_iris_with_folders(tmp_path, start_server):
+    import requests
+    from kgpub.build import run_build
+    from kgpub.config import load_config
+    corpus = tmp_path / "corpus"
+    write(corpus, "archive/marcolin/1923/tasks.htm", PAGE)
+    config = load_config(corpus_dir=corpus, build_dir=tmp_path / "build", quiet=True)
+    result = run_build(config)
+    [document] = result.manifest["documents"]
+    assert document["id"] == "archive/marcolin/1923/tasks"
+    assert document["sha256"] == __import__("hashlib").sha256(PAGE).hexdigest()
+    url = start_server(["--build-dir", str(config.build_dir)])
+    page = requests.get(url + "document/archive/marcolin/1923/tasks", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and "On the Tasks of the Day" in page.text and "Oskar Wendelin" in page.text
+    turtle = requests.get(url + "document/archive/marcolin/1923/tasks.ttl", timeout=30)
+    assert turtle.status_code == 200 and "archive/marcolin/1923/tasks" in turtle.text
+    assert requests.get(url + "document/archive/marcolin/1923", timeout=30).status_code == 404
