@@ -168,7 +168,7 @@ def emphasised_titles(doc: Document, person_spans: list[tuple[int, int]] = ()) -
                 continue
             if raw.rstrip().endswith(":") and any(a <= s < b for a, b in info):
                 continue   # a field's label: "Source:"
-            if any(a <= s and e <= b or s <= a and b <= e for a, b in person_spans):
+            if any(a <= s and e <= b for a, b in person_spans):
                 continue   # one person's name never becomes a work's
             words = WORD.findall(title)
             if len(words) == 1:

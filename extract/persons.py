@@ -44,8 +44,10 @@ STRONG_CUES = {"title-personal", "html:author-heading", "html:credit"}
 PERSONAL_TITLE = re.compile(r"(?:Comrades?|Citizens?|Professors?)\b|(?:Messrs|Mrs|Mr|Dr)\.")
 SECTION_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-H])\.[ \t]")
 # A given name (perhaps a middle initial, a particle) and a surname, no third capitalised word after them.
-FULL_NAME = re.compile(r"(?<![\w.'\u2019-])(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z]\.)?[ \t]+(?:(?:von|van|de|du)[ \t]+)?"
-                       r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'\u2019-])(?![ \t]+[A-Z][a-z])(?![ \t]+of[ \t]+[A-Z])")
+LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
+FULL_NAME = re.compile(rf"(?<![\w.'\u2019-])(?P<name>[A-Z][{LOWER}]+(?:[ \t]+[A-Z]\.)?[ \t]+"
+                       rf"(?:(?:von|van|de|du)[ \t]+)?[A-Z\u00c0-\u00de][{LOWER}]+(?:-[A-Z][{LOWER}]+)?)(?![\w'\u2019-])(?![ \t]+[A-Z][a-z])"
+                       r"(?![ \t]+of[ \t]+[A-Z])")
 NATIONALITY_ENDINGS = ("ian", "ish", "ese", "ean", "ic", "an")
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
 RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
@@ -219,7 +221,7 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], regi
     for m in FULL_NAME.finditer(text):
         # a given name and a surname, neither a word the genre writes in lower case: "Franz Mehring", "Leo Jogiches"
         name = m.group("name")
-        words = [w for w in re.findall(r"[A-Z][\w'-]+", name) if len(w) > 1]
+        words = [w for w in re.findall(r"[A-Z\u00c0-\u00de][\w'-]+", name) if len(w) > 1]
         if (not after_capital(text, m.start()) and not any(w.lower() in common or w in NOT_NAMES or w in PLACES
                                                             for w in words)
                 and not words[0].endswith(NATIONALITY_ENDINGS) and not any(name in t for t in titles_marked)):
