@@ -46,8 +46,8 @@ SECTION_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-H])\.[ \t]")
 # A given name (perhaps a middle initial, a particle) and a surname, no third capitalised word after them.
 LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
 FULL_NAME = re.compile(rf"(?<![\w.'\u2019-])(?P<name>[A-Z][{LOWER}]+(?:[ \t]+[A-Z]\.)?[ \t]+"
-                       rf"(?:(?:von|van|de|du)[ \t]+)?[A-Z\u00c0-\u00de][{LOWER}]+(?:-[A-Z][{LOWER}]+)?)(?![\w'\u2019-])(?![ \t]+[A-Z][a-z])"
-                       r"(?![ \t]+of[ \t]+[A-Z])")
+                       rf"(?:(?:von|van|de|du)[ \t]+)?[A-Z\u00c0-\u00de][{LOWER}]+(?:-[A-Z][{LOWER}]+)?)"
+                       r"(?![\w'\u2019-])(?![ \t]+[A-Z][a-z])(?![ \t]+of[ \t]+[A-Z])")
 NATIONALITY_ENDINGS = ("ian", "ish", "ese", "ean", "ic", "an")
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
 RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
