@@ -4,6 +4,7 @@
   speech verb) is that person wherever it appears; a title a text sets in italics or names after a cue is that
   work wherever it appears.
 - One person's name never becomes a work's, and an established work's title is no person.
+- Spellings of one surname no record knows (transliterations, a letter apart in a long name) are one person.
 - A person found only by a weak cue (a rank before a word, an enumeration, a surname's repetition) whose every
   word the corpus writes in lower case ("Strike", "Election", "Collected") is no person.
 
@@ -101,9 +102,66 @@ def sentence_initial_single(text: str, at: int, surface: str) -> bool:
     return at == 0 or bool(re.search(r"(?:[.!?:]['\")]?\s+|\n\s*)['\"(]?$", before))
 
 
+# Spellings of one Russian sound in English transliterations: Preobrajensky / Preobrazhensky, Krasnoff / Krasnov.
+TRANSLITERATION = [("zh", "j"), ("kh", "h"), ("tch", "ch"), ("ff", "v"), ("ii", "i"), ("y", "i"), ("w", "v")]
+MIN_VARIANT_LENGTH = 7
+
+
+def spelling(surname: str) -> str:
+    """A surname with the transliterations' differences folded."""
+    folded = surname.lower()
+    for a, b in TRANSLITERATION:
+        folded = folded.replace(a, b)
+    return folded
+
+
+def one_edit(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def spelling_variants(corpus: list[DocumentMentions]) -> dict[str, str]:
+    """Person keys no record knows whose surnames are spellings of one name ('Serebriakov' and 'Serebiakov',
+    'Preobrajensky' and 'Preobrazhensky'): each mapped to the key the corpus uses most. Only long surnames, the
+    same once transliteration is folded or one letter apart, count as certain."""
+    counts: Counter = Counter()
+    surname: dict[str, str] = {}
+    for dm in corpus:
+        for m in dm.mentions:
+            if m.kind == "person" and m.key.startswith("new:"):
+                counts[m.key] += 1
+                surname.setdefault(m.key, fold(m.text).split()[-1].rstrip("'’s") if m.text.split() else "")
+    keys = sorted(counts, key=lambda k: (-counts[k], k))
+    out: dict[str, str] = {}
+    for i, key in enumerate(keys):
+        name = spelling(surname[key])
+        if len(name) < MIN_VARIANT_LENGTH or key in out:
+            continue
+        for other in keys[i + 1:]:
+            if other not in out and len(surname[other]) >= MIN_VARIANT_LENGTH and (
+                    spelling(surname[other]) == name or one_edit(spelling(surname[other]), name)):
+                out[other] = key
+    return out
+
+
+def rekeyed(m: Mention, keys: dict[str, str]) -> Mention:
+    """The mention with its key and any attribute naming a person key moved to the variant's main key."""
+    if not keys:
+        return m
+    attrs = tuple((k, keys.get(v, v) if isinstance(v, str) else v) for k, v in m.attrs)
+    key = keys.get(m.key, m.key) if m.kind == "person" else m.key
+    return Mention(m.kind, m.start, m.end, m.text, key, m.rule, attrs) if (key, attrs) != (m.key, m.attrs) else m
+
+
 def corpus_evidence(corpus: list[DocumentMentions]) -> list[DocumentMentions]:
     """Every document's mentions with what the whole corpus establishes applied: weak persons named by common
     words and names of the wrong kind dropped, established persons and works found wherever they appear."""
+    variants = spelling_variants(corpus)
+    corpus = [DocumentMentions(dm.doc, [rekeyed(m, variants) for m in dm.mentions]) for dm in corpus]
     vocabulary = lowercase_vocabulary(corpus)
     person_names, work_titles = established(corpus, vocabulary)
     person_pattern = compile_names(person_names)

@@ -142,3 +142,16 @@ def test_an_html_corpus_builds_and_the_server_resolves_document_iris_with_folder
     turtle = requests.get(url + "document/archive/marcolin/1923/tasks.ttl", timeout=30)
     assert turtle.status_code == 200 and "archive/marcolin/1923/tasks" in turtle.text
     assert requests.get(url + "document/archive/marcolin/1923", timeout=30).status_code == 404
+
+
+def test_corpus_wide_spellings_of_one_surname_are_one_person(tmp_path):
+    registry = load_registry(RECORDS)
+    texts = {"a.txt": b"As Comrade Preobrazhensky said, the plan is sound. Preobrazhensky insisted.\n",
+             "b.txt": b"As Comrade Preobrajensky said, the plan is late.\n",
+             "c.txt": b"As Comrade Serebriakov said, the roads are open. Then Comrade Serebrov said no.\n"}
+    corpus = [extract_document(read_document(write(tmp_path, n, t), root=tmp_path), registry)
+              for n, t in texts.items()]
+    after = corpus_evidence(corpus)
+    keys = {m.text: m.key for dm in after for m in dm.of_kind("person")}
+    assert keys["Preobrajensky"] == keys["Preobrazhensky"]
+    assert keys["Serebriakov"] != keys["Serebrov"]
