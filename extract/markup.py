@@ -74,8 +74,8 @@ def opening_headings(doc: Document) -> list[tuple[int, int]]:
     for s, e in headings:
         if first_info is not None and s > first_info:
             break
-        if out and not doc.text[out[-1][1]:s].strip() == "" and len(doc.text[out[-1][1]:s]) > 400:
-            break
+        if out and len(doc.text[out[-1][1]:s].strip()) > 400:
+            break  # a heading after running text heads a section, not the page
         out.append((s, e))
     return out[:6]
 
