@@ -26,6 +26,10 @@ VERBS = (r"says|said|writes|wrote|thinks|thought|declares|declared|asserts|asser
 ASIDE = r"(?:,\s+(?:for example|for instance|too|however|in particular|of course|in his turn|again),?)"
 TITLES = r"(?:Comrades?|Generals?|Admirals?|Colonels?|Professors?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.)"
 LIST_OF_NAMES = rf"{NAME}(?:,[ \t]+{NAME})*(?:,?[ \t]+and[ \t]+{NAME})?"
+# What a person has and a country or a party has not: "Nehru's book", "Gandhi's words", "Bose's autobiography".
+POSSESSED = (r"book|books|pamphlet|article|articles|essay|speech|speeches|letter|letters|words|remarks|reply|"
+             r"memoirs|autobiography|biography|diary|wife|widow|son|daughter|father|mother|brother|death|"
+             r"writings|theory|teaching|teachings|doctrine|ideas|thesis|theses|lecture|lectures|preface")
 # Cues of the genre that introduce a person no record knows; group "name" is the person (or a list of them).
 DISCOVERY_CUES: list[tuple[str, str]] = [
     ("title", rf"\b{TITLES}[ \t]+(?P<name>{LIST_OF_NAMES})"),
@@ -35,6 +39,8 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
     ("and-co", rf"(?P<name>{NAME})[ \t]+(?:and|&)[ \t]+Co\."),
     ("words-of", rf"\b[Ii]n[ \t]+the[ \t]+words[ \t]+of[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
     ("put-it", rf"\bas[ \t]+(?P<name>{NAME})[ \t]+(?:has[ \t]+|had[ \t]+)?put[ \t]+it\b"),
+    ("possessive", rf"(?<![\w.'-])(?P<name>{NAME})'s[ \t]+(?:own[ \t]+|famous[ \t]+|last[ \t]+|first[ \t]+)?"
+                   rf"(?:{POSSESSED})\b"),
     ("like", rf"\b(?:people|men|leaders|gentlemen|figures|renegades|heroes|philosophers|scientists|thinkers|writers|"
              rf"historians|theorists|revolutionaries)[ \t]+(?:like|such[ \t]+as)[ \t]+"
              rf"(?P<name>{LIST_OF_NAMES}(?:,[ \t]+{LIST_OF_NAMES})*)"),
