@@ -105,6 +105,9 @@ def sentence_initial_single(text: str, at: int, surface: str) -> bool:
 # Spellings of one Russian sound in English transliterations: Preobrajensky / Preobrazhensky, Krasnoff / Krasnov.
 TRANSLITERATION = [("zh", "j"), ("kh", "h"), ("tch", "ch"), ("ff", "v"), ("ii", "i"), ("y", "i"), ("w", "v")]
 MIN_VARIANT_LENGTH = 7
+# A letter apart is a spelling variant only in Russian surnames, where transliterations differ so
+# ('Serebriakov', 'Serebiakov'); 'Friedman' and 'Friedan' are two people.
+RUSSIAN_ENDING = re.compile(r"(?:ov|ev|iev|in|sk[iy]|ski|vich|ich|enko|idze|iani|ian)$")
 
 
 def spelling(surname: str) -> str:
@@ -127,7 +130,7 @@ def one_edit(a: str, b: str) -> bool:
 def spelling_variants(corpus: list[DocumentMentions]) -> dict[str, str]:
     """Person keys no record knows whose surnames are spellings of one name ('Serebriakov' and 'Serebiakov',
     'Preobrajensky' and 'Preobrazhensky'): each mapped to the key the corpus uses most. Only long surnames, the
-    same once transliteration is folded or one letter apart, count as certain."""
+    same once transliteration is folded or, for Russian surnames, one letter apart, count as certain."""
     counts: Counter = Counter()
     surname: dict[str, str] = {}
     for dm in corpus:
@@ -142,8 +145,10 @@ def spelling_variants(corpus: list[DocumentMentions]) -> dict[str, str]:
         if len(name) < MIN_VARIANT_LENGTH or key in out:
             continue
         for other in keys[i + 1:]:
-            if other not in out and len(surname[other]) >= MIN_VARIANT_LENGTH and (
-                    spelling(surname[other]) == name or one_edit(spelling(surname[other]), name)):
+            variant = spelling(surname[other])
+            if other not in out and len(variant) >= MIN_VARIANT_LENGTH and (variant == name or one_edit(
+                    variant, name) and variant[0] == name[0] and RUSSIAN_ENDING.search(variant)
+                    and RUSSIAN_ENDING.search(name)):
                 out[other] = key
     return out
 
