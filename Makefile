@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build bench browser virtuoso clients screenshots clean
+.PHONY: serve test build bench browser virtuoso clients screenshots clean eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ bench: $(VENV)/.installed-test
 screenshots: $(VENV)/.installed-test browser
 	@test -e data/build/current || $(BIN)/kgpub build
 	$(BIN)/python -m tests.e2e.screenshots --build-dir data/build
+
+# The gold sets' pages built from the MIA sample tarball and scored (dev, test, then the seeds' development gold).
+GOLD_DEV ?= tests/gold/dev
+GOLD_TEST ?= tests/gold/test
+MIA_TARBALL ?= ../shared/corpora/mia-html.tar.xz
+eval: $(VENV)/.installed
+	$(BIN)/python -m kgpub.goldeval --tarball $(MIA_TARBALL) --set dev $(GOLD_DEV) --set test $(GOLD_TEST)
 
 clean:
 	rm -rf $(VENV) data/build

@@ -16,6 +16,11 @@ PAGES = r"[Pp]p?\.\s*(?P<p1>\d{1,4})(?:\s*(?:-|--|and|,|&)\s*(?P<p2>\d{1,4}))?"
 CITATION = re.compile(
     rf"\(\s*(?:[Ss]ee\s+|[Cc]f\.\s+)?(?:[^()\n]{{0,130}}?(?:Vol\.|Volume|vol\.)\s*{VOLUME}\s*,?\s*|(?P<ibid>[Ii]bid\.?),?\s*)"
     rf"{PAGES}[^)]{{0,40}}\)")
+# A citation of pages alone, perhaps after the cited author's name: "(p.260)", "(Nehru, p.86.)", "(pp. 12-14)".
+PAGE_CITATION = re.compile(rf"\(\s*(?:[Ss]ee\s+)?(?:[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,?\s*)?"
+                           rf"{PAGES}\.?\s*\)")
+# Pages cited right after a quotation inside the parenthesis that holds it: '("... signing" p.197)'.
+TRAILING_PAGES = re.compile(rf"[ \t]*,?[ \t]*{PAGES}\.?(?=\s*\))")
 # A modern edition's citation: an author and a title before the edition's volume and pages ("Lenin, Notes for a
 # Speech at the 10th Congress, Collected Works, Volume 36, pages 535-537", "..., Collected Works, Vol. 36, p. 535"),
 # or the edition alone ("Collected Works, vol. 16, p. 447"). The title runs within its line and sentence.

@@ -18,11 +18,12 @@ _UNITS = "|".join(w.capitalize() for w in ORDINAL_WORDS[:9])
 ORDINAL = (r"(?:(?:[Tt]wenty|[Tt]hirty)-(?:" + "|".join(ORDINAL_WORDS[:9]) + "|" + _UNITS + ")|"
            + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in reversed(ORDINAL_WORDS)) + r"|[1-9]\d?(?:st|nd|rd|th)"
            # Roman numerals as Soviet editions print them ("the XIV Congress", "the XVth Conference"); not a lone "I".
-           + r"|(?P<roman>(?=[IVX]{2}|[IVX]+(?:st|nd|rd|th))X{0,3}(?:IX|IV|V?I{0,3})(?:st|nd|rd|th)?))")
+           + r"|(?P<roman>(?=[IVX]{2}|[IVX]+(?:st|nd|rd|th)|[VX]\s+(?:[A-Z][\w-]*\s+){0,3}(?:Congress|Conference)\b)"
+             r"X{0,3}(?:IX|IV|V?I{0,3})(?:st|nd|rd|th)?))")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 ROMAN = {"I": 1, "V": 5, "X": 10}
-MEETING = r"(?:Congress|Conference|Plenum|Plenary\s+Session)(?![\w-])"
+MEETING = r"(?:Congress|Conference|Convention|Plenum|Plenary\s+Session)(?![\w-])"
 SCOPE = (r"(?:(?:All-Russian|All-Russia|All-Union|World|Party|International|National|Extraordinary|Joint|"
          r"Enlarged|Special|Regular|Annual|Emergency|Founding|Constituent)\s+)*")
 # An organisation named by the text but not curated: capitalised words, joined by the small words of names

@@ -128,11 +128,13 @@ def precision(value: str) -> str:
     return {10: "day", 7: "month", 4: "year"}[len(value.split("/")[0])]
 
 
-def find_dates(text: str, excluded: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, str]]:
+def find_dates(text: str, excluded: list[tuple[int, int]] = (), no_context: list[tuple[int, int]] = ()
+               ) -> list[tuple[int, int, str, str]]:
     """(start, end, ISO value, rule) for every date expression of a text, in text order.
 
     A date without a year ("November 20th", "in May") takes the year of the nearest explicit
-    year before it, as a reader would; with no year before it, it is left out."""
+    year before it, as a reader would; with no year before it, it is left out. Years within `no_context` (the
+    dates of a transcription's credits) give no year to the dates after them."""
     taken: list[tuple[int, int]] = list(excluded)
     found: list[tuple[int, int, str, dict]] = []
     for name, pattern in COMPILED:
@@ -148,10 +150,27 @@ def find_dates(text: str, excluded: list[tuple[int, int]] = ()) -> list[tuple[in
     out, context_year = [], None
     for start, end, name, groups in found:
         value = normalise(name, groups, context_year)
-        if groups.get("y1"):
+        if groups.get("y1") and not any(a <= start < b for a, b in no_context):
             context_year = int(groups.get("y2") and len(groups["y2"]) == 4 and groups["y2"] or groups["y1"])
         if value:
             out.append((start, end, value, f"date:{name}"))
+    return out
+
+
+# Lines of an HTML page's information block that date the text itself: when it was written, delivered, published.
+TEXT_DATE_LINE = re.compile(r"^\s*(?:Written|Delivered|Spoken|Dated?|(?:First\s+)?Published|From)\b", re.I)
+
+
+def credit_lines(doc: Document) -> list[tuple[int, int]]:
+    """Raw spans of the lines of an HTML page's information block that do not date the text (its source edition,
+    transcription, copyright)."""
+    out = []
+    for a, b in doc.evidence("info"):
+        at = a
+        for line in doc.text[a:b].split("\n"):
+            if not TEXT_DATE_LINE.match(line):
+                out.append((at, at + len(line)))
+            at += len(line) + 1
     return out
 
 
@@ -159,7 +178,8 @@ def extract_dates(doc: Document, excluded: list[tuple[int, int]] = ()) -> list[M
     """Date mentions of a document, found in its repaired text and mapped back to raw offsets."""
     norm = doc.normalized
     out = []
-    for start, end, value, rule in find_dates(norm.text, excluded):
+    credits = [(norm.from_raw(a), norm.from_raw(b)) for a, b in credit_lines(doc)]
+    for start, end, value, rule in find_dates(norm.text, excluded, credits):
         raw_start, raw_end = norm.raw_span(start, end)
         out.append(mention("date", raw_start, raw_end, doc.text[raw_start:raw_end], value, rule,
                            precision=precision(value)))

@@ -27,6 +27,9 @@ class DocumentRecord:
     date: str | None = None            # ISO value of the date of writing or publication
     publisher: str | None = None
     source: str | None = None
+    written: str | None = None         # ISO value of the date of writing ("Written: May 1919")
+    first_published: str | None = None  # ISO value of the first publication's date
+    translator: str | None = None      # a person key
 
 
 def first_line(text: str, skip: str | None = None) -> str:
@@ -94,6 +97,45 @@ def document_record(text: str, persons: list[Mention], description: str | None =
     return DocumentRecord(title, author, date, publisher, fields.get("source"))
 
 
+def first_date(value: str | None) -> str | None:
+    found = find_dates(value) if value else []
+    return found[0][2].split("/")[0] if found else None
+
+
+def field_person(fields: list[tuple[str, str, int, int]], persons: list[Mention], word: str) -> str | None:
+    """The key of the first person named in the value of a header field whose name holds `word`."""
+    for name, _value, start, end in fields:
+        if word in name:
+            person = next((p for p in persons if start <= p.start and p.end <= end), None)
+            if person is not None:
+                return person.key
+    return None
+
+
+def page_record(record: DocumentRecord, doc, persons: list[Mention]) -> DocumentRecord:
+    """A record completed by what a page (HTML or text) says in its header lines and, for HTML, its headings:
+    the author's and title's headings, the dates written and first published, the translator, the source."""
+    from extract.markup import author_heading, head_parts, title_heading
+    fields = header_fields(doc.text)
+    values = {name: value for name, value, _s, _e in fields}
+    written = first_date(values.get("written"))
+    published = first_date(values.get("first published") or values.get("published"))
+    author, title = record.author, record.title
+    if doc.media_type == "text/html":
+        heading = author_heading(doc)
+        person = heading and next((p for p in persons if heading.start <= p.start < heading.end), None)
+        author = person.key if person else author
+        page_title = title_heading(doc)
+        title = page_title.text if page_title else (head_parts(doc)[1] or title)
+        lines = [line.strip() for a, b in doc.evidence("info") for line in doc.text[a:b].split("\n")]
+        source = record.source or next((line[5:] for line in lines if line.startswith("From ")), None)
+        record = replace(record, source=source)
+    return replace(record, author=author, title=title, written=written, first_published=published,
+                   date=published or record.date or written,
+                   translator=field_person(fields, persons, "translat"),
+                   source=record.source or values.get("first published"))
+
+
 def document_records(corpus: list, registry, descriptions: dict[str, str]
                      ) -> dict[str, tuple[DocumentRecord, str | None]]:
     """(record, README description without its markup) of every document of a corpus (DocumentMentions), by id.
@@ -105,7 +147,8 @@ def document_records(corpus: list, registry, descriptions: dict[str, str]
     previous: DocumentRecord | None = None
     for dm in corpus:
         description = descriptions.get(dm.doc.doc_id)
-        record = document_record(dm.doc.text, dm.of_kind("person"), description, names)
+        record = page_record(document_record(dm.doc.text, dm.of_kind("person"), description, names), dm.doc,
+                             dm.of_kind("person"))
         if previous is not None and description and SAME_AS_ABOVE.match(description):
             record = replace(record, author=record.author or previous.author,
                              title=cited_title(description) or previous.title)

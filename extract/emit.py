@@ -42,13 +42,14 @@ class Minter:
         return self.iri(entity.kind, entity.key)
 
     def document(self, doc_id: str) -> URIRef:
-        return self.iri("document", doc_id)
+        """A document's IRI keeps the folders of its identifier readable: document/archive/x/1920/ch01."""
+        return URIRef(f"{self.base}document/{quote(doc_id, safe='-._~/')}")
 
     def date(self, value: str) -> URIRef:
         return self.iri("date", value.replace("/", "--"))
 
     def annotation(self, doc_id: str, m: Mention) -> URIRef:
-        return URIRef(f"{self.base}annotation/{quote(doc_id, safe='-._~')}/{m.start}-{m.end}-{m.kind}")
+        return URIRef(f"{self.base}annotation/{quote(doc_id, safe='-._~/')}/{m.start}-{m.end}-{m.kind}")
 
 
 def date_literal(value: str) -> tuple[URIRef, Literal]:
@@ -194,6 +195,11 @@ def document_triples(minter: Minter, corpus: ResolvedCorpus, dm: DocumentMention
             yield node, SCHEMA.author, author
         if record.date:
             yield node, SCHEMA.datePublished, date_literal(record.date)[1]
+        if record.written:
+            yield node, SCHEMA.dateCreated, date_literal(record.written)[1]
+        translator = linked(corpus, minter, "person", record.translator)
+        if translator is not None:
+            yield node, SCHEMA.translator, translator
         if record.publisher:
             yield node, DCTERMS.publisher, Literal(record.publisher)
         if record.source:

@@ -7,6 +7,8 @@ from functools import lru_cache
 from extract.citations import cited_titles
 from extract.corpus import Document
 from extract.gazetteer import compile_names, find_names, fold
+from extract.lexicon import common_words
+from extract.markup import author_heading, credited_names, emphasised_titles
 from extract.model import Mention, mention
 from extract.registry import Registry, slugify
 from extract.structure import header_fields
@@ -19,10 +21,16 @@ NAME = rf"(?:{INITIALS})?(?:{CAP}[ \t])?{SURNAME}"
 ONE_NAME = rf"(?:{INITIALS})?{SURNAME}"
 VERBS = (r"says|said|writes|wrote|thinks|thought|declares|declared|asserts|asserted|maintains|argues|argued|"
          r"believes|holds|claims|claimed|states|stated|insists|insisted|admits|admitted|explains|explained|"
-         r"replies|replied|spoke|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed")
+         r"replies|replied|spoke|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed|"
+         r"quotes|quoted|speaks|describes|described|remarks|remarked|observes|observed|answers|answered|"
+         r"concludes|concluded|emphasises|emphasizes|emphasised|emphasized|stresses|stressed|analyses|analyzes")
 ASIDE = r"(?:,\s+(?:for example|for instance|too|however|in particular|of course|in his turn|again),?)"
 TITLES = r"(?:Comrades?|Generals?|Admirals?|Colonels?|Professors?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.)"
 LIST_OF_NAMES = rf"{NAME}(?:,[ \t]+{NAME})*(?:,?[ \t]+and[ \t]+{NAME})?"
+# What a person has and a country or a party has not: "Nehru's book", "Gandhi's words", "Bose's autobiography".
+POSSESSED = (r"book|books|pamphlet|article|articles|essay|speech|speeches|letter|letters|words|remarks|reply|"
+             r"memoirs|autobiography|biography|diary|wife|widow|son|daughter|father|mother|brother|death|"
+             r"writings|theory|teaching|teachings|doctrine|ideas|thesis|theses|lecture|lectures|preface")
 # Cues of the genre that introduce a person no record knows; group "name" is the person (or a list of them).
 DISCOVERY_CUES: list[tuple[str, str]] = [
     ("title", rf"\b{TITLES}[ \t]+(?P<name>{LIST_OF_NAMES})"),
@@ -32,10 +40,22 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
     ("and-co", rf"(?P<name>{NAME})[ \t]+(?:and|&)[ \t]+Co\."),
     ("words-of", rf"\b[Ii]n[ \t]+the[ \t]+words[ \t]+of[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
     ("put-it", rf"\bas[ \t]+(?P<name>{NAME})[ \t]+(?:has[ \t]+|had[ \t]+)?put[ \t]+it\b"),
+    ("possessive", rf"(?<![\w.'-])(?P<name>{NAME})'s[ \t]+(?:own[ \t]+|famous[ \t]+|last[ \t]+|first[ \t]+)?"
+                   rf"(?:{POSSESSED})\b"),
     ("like", rf"\b(?:people|men|leaders|gentlemen|figures|renegades|heroes|philosophers|scientists|thinkers|writers|"
              rf"historians|theorists|revolutionaries)[ \t]+(?:like|such[ \t]+as)[ \t]+"
              rf"(?P<name>{LIST_OF_NAMES}(?:,[ \t]+{LIST_OF_NAMES})*)"),
 ]
+# Cues that name a person whatever the words of the name: a personal title, initials, an author's heading, credits.
+STRONG_CUES = {"title-personal", "html:author-heading", "html:credit"}
+PERSONAL_TITLE = re.compile(r"(?:Comrades?|Citizens?|Professors?)\b|(?:Messrs|Mrs|Mr|Dr)\.")
+SECTION_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-H])\.[ \t]")
+# A given name (perhaps a middle initial, a particle) and a surname, no third capitalised word after them.
+LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
+FULL_NAME = re.compile(rf"(?<![\w.'\u2019-])(?P<name>[A-Z][{LOWER}]+(?:[ \t]+[A-Z]\.)?[ \t]+"
+                       rf"(?:(?:von|van|de|du)[ \t]+)?[A-Z\u00c0-\u00de][{LOWER}]+(?:-[A-Z][{LOWER}]+)?)"
+                       r"(?![\w'\u2019-])(?![ \t]+[A-Z][a-z])(?![ \t]+of[ \t]+[A-Z])")
+NATIONALITY_ENDINGS = ("ian", "ish", "ese", "ean", "ic", "an")
 # The shape of a Russian surname, common in the genre: Kutuzov, Yakovlev, Tomsky, Krasnoff, Ostrovsky.
 RUSSIAN_SURNAME = re.compile(r"(?<![\w.'-])(?P<name>[A-Z][a-z]{2,}(?:ov|ev|yov|off|eff|sky|skii|skiy|enko|vich))"
                              r"(?![\w-])(?![ \t]+[A-Z])")
@@ -131,7 +151,7 @@ def near_record(name: str, registry: Registry) -> str | None:
 def plausible(name: str, blocked: set[str]) -> bool:
     """Whether a capitalised phrase can be a person's name (no function word, nation, party or title)."""
     words = [part for w in name.split() for part in w.rstrip(".").split("-")]  # "Social-Democrats": a party
-    return (name not in blocked and not any(w in NOT_NAMES for w in words)
+    return (name not in blocked and not any(w in NOT_NAMES or w.endswith("ism") for w in words)
             and not any(w.isupper() and len(w) > 1 for w in words))
 
 
@@ -140,14 +160,18 @@ def names_in(span: str, offset: int, shape: str = NAME) -> list[tuple[int, int, 
     return [(offset + m.start(), offset + m.end(), m.group(0)) for m in re.finditer(shape, span)]
 
 
-def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
-                    registry: Registry) -> list[tuple[int, int, str, str, str]]:
-    """Persons no record knows, from the genre's cues, and then every later bare mention of their surname."""
+def find_discovered(text: str, known: list[tuple[int, int, str, str, str]], registry: Registry,
+                    marked: list[tuple[int, int, str, str]] = (), titles: set[str] = frozenset()
+                    ) -> list[tuple[int, int, str, str, str]]:
+    """Persons no record knows, from the page's markup (`marked`: start, end, name, rule) and the genre's cues,
+    and then every later bare mention of their surname."""
     taken = [(s, e) for s, e, *_ in known]
-    blocked = not_a_person(registry)
+    blocked = not_a_person(registry) | titles  # a title the page sets in italics names a work, not a person
+    titles_marked = titles
     titles = cited_titles(text)
     found: dict[str, str] = {}
     out = []
+    common = lowercase_words(text) | common_words()
 
     def add(s: int, e: int, name: str, rule: str) -> None:
         while name.split()[0] in NOT_NAMES and len(name.split()) > 1:  # "Thus Sorin says": Sorin
@@ -156,15 +180,34 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
             s += len(text[s:e]) - len(text[s:e].lstrip())
         if not plausible(name, blocked) or any(a < e and s < b for a, b in taken):
             return
+        if rule not in STRONG_CUES and common_words_only(name, common):
+            return  # "General Strike", "Capitalist Press says": words the text itself writes in lower case
         key = near_record(name, registry) or "new:" + discovered_key(name)
+        if rule == "html:credit":
+            key = "new:" + slugify(name)
         found.setdefault(key, name)
         taken.append((s, e))
-        out.append((s, e, name, key, f"person:cue:{rule}"))
+        out.append((s, e, name, key, f"person:{rule}" if rule.startswith("html:") else f"person:cue:{rule}"))
 
+    for s, e, name, rule in marked:
+        add(s, e, name, rule)
     for rule, cue in DISCOVERY_CUES:
         for m in re.finditer(cue, text):
+            if rule == "title" and PERSONAL_TITLE.match(m.group(0)):
+                rule = "title-personal"
+            elif rule == "initials" and SECTION_NUMBER.match(text, m.start("name")) and line_start(text, m.start()):
+                continue  # "I. Natural Conditions": a section's number, not an initial
             for s, e, name in names_in(m.group("name"), m.start("name")):
                 add(s, e, fold(name), rule)
+            rule = "title" if rule == "title-personal" else rule
+    for m in FULL_NAME.finditer(text):
+        # a given name and a surname, neither a word the genre writes in lower case: "Franz Mehring", "Leo Jogiches"
+        name = m.group("name")
+        words = [w for w in re.findall(r"[A-Z\u00c0-\u00de][\w'-]+", name) if len(w) > 1]
+        if (not after_capital(text, m.start()) and not any(w.lower() in common or w in NOT_NAMES or w in PLACES
+                                                            for w in words)
+                and not words[0].endswith(NATIONALITY_ENDINGS) and not any(name in t for t in titles_marked)):
+            add(m.start(), m.end(), name, "full-name")
     for m in re.finditer(rf"(?<![\w.'])(?:{ONE_NAME})(?:(?:,|,?[ \t]+and)[ \t]+(?:the[ \t]+[A-Z]\w+[ \t]+)?"
                          rf"{ONE_NAME})+(?!['\w-])", text):
         # an enumeration of single names, one of them a known person's, names persons: "Avksentieff, Gotz, Zenzinoff"
@@ -188,6 +231,21 @@ def find_discovered(text: str, known: list[tuple[int, int, str, str, str]],
             taken.append((s, e))
             out.append((s, e, surface, surnames[surface], "person:surname-of-discovered"))
     return out
+
+
+def lowercase_words(text: str) -> set[str]:
+    """The words a text writes in lower case."""
+    return set(re.findall(r"(?<![\w'-])[a-z][a-z'-]+", text))
+
+
+def common_words_only(name: str, common: set[str]) -> bool:
+    """Whether every word of a name (initials aside) is a word the text writes in lower case."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if len(w) > 1]
+    return bool(words) and all(w.lower() in common for w in words)
+
+
+def line_start(text: str, at: int) -> bool:
+    return not text[text.rfind("\n", 0, at) + 1:at].strip()
 
 
 def sentence_initial(text: str, at: int) -> bool:
@@ -216,13 +274,26 @@ def credited_persons(text: str) -> list[tuple[int, int, str, str, str]]:
     return out
 
 
+def marked_titles(doc: Document) -> set[str]:
+    """The titles an HTML page sets in italics or bold."""
+    return {fold(s.text) for s in emphasised_titles(doc)}
+
+
+def marked_persons(doc: Document) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, rule) in the repaired text of the persons an HTML page's markup names: its author's
+    heading and the credits of its information block."""
+    norm = doc.normalized
+    found = [s for s in [author_heading(doc), *credited_names(doc)] if s is not None]
+    return [(norm.from_raw(s.start), norm.from_raw(s.end), fold(s.text), s.rule) for s in found]
+
+
 def extract_persons(doc: Document, registry: Registry, excluded: list[tuple[int, int]] = ()) -> list[Mention]:
     """Person mentions of a document, in text order, mapped back to raw offsets."""
     norm = doc.normalized
     known = find_known(norm.text, registry)
     credits = credited_persons(norm.text)
     spans = known + [c for c in credits if not any(a < c[1] and c[0] < b for a, b, *_ in known)]
-    spans += find_discovered(norm.text, spans, registry)
+    spans += find_discovered(norm.text, spans, registry, marked_persons(doc), marked_titles(doc))
     out = []
     for s, e, surface, key, rule in sorted(spans):
         if any(a < e and s < b for a, b in excluded):

@@ -31,8 +31,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAREN, Footnote,
-                               body_for, edition_pages, footnote_bodies, note_pages, parse_citation, volume_number)
+from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAREN,
+                               TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
+                               page_range, parse_citation, volume_number)
 from extract.corpus import Document
 from extract.model import Mention, mention
 from extract.registry import name_key
@@ -312,6 +313,28 @@ def block_quotes(text: str, found: list[Quote], person_spans) -> list[Quote]:
     return out
 
 
+def marked_blocks(doc: Document, found: list[Quote]) -> list[Quote]:
+    """Passages an HTML page sets off as block quotations (<blockquote>, the archive's quote paragraphs) without
+    quotation marks of their own; consecutive blocks are one passage."""
+    norm = doc.normalized
+    text = norm.text
+    blocks: list[list[int]] = []
+    for raw_start, raw_end in doc.evidence("quote"):
+        start, end = norm.from_raw(raw_start), norm.from_raw(raw_end)
+        if blocks and not text[blocks[-1][1]:start].strip():
+            blocks[-1][1] = max(blocks[-1][1], end)
+        elif not blocks or start >= blocks[-1][1]:
+            blocks.append([start, end])
+    out = []
+    taken = [(q.start, q.end) for q in found]
+    for start, end in blocks:
+        body = text[start:end]
+        if body[:1] in "\"'" or in_any(taken, start, end) or len(body.split()) < MIN_WORDS:
+            continue
+        out.append(Quote([(start, end)], facts={"block": True}))
+    return out
+
+
 def join_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
     """Quotations whose parts are separated only by an attribution ('"...," says Lenin, "..."') become one."""
     out: list[Quote] = []
@@ -491,6 +514,7 @@ def extract_quotations(doc: Document, persons: list[Mention], works: list[Mentio
     note_spans = [(f.start, f.end) for f in notes]
     found = join_interrupted(text, quoted_spans(text, doc.text, norm))
     found = sorted(found + block_quotes(text, found, person_spans), key=lambda q: q.start)
+    found = sorted(found + marked_blocks(doc, found), key=lambda q: q.start)
     all_quoted = [(q.start, q.end) for q in found]
     quotes: list[Quote] = []
     for q in found:
@@ -543,6 +567,11 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             share_index = -1
         elif previous is not None and previous.facts.get("shares_with") is q:
             share_index = 1
+        pages_only = PAGE_CITATION.fullmatch(paren.group(0)) if paren is not None and not cite else None
+        pages_only = pages_only or (TRAILING_PAGES.match(text, q.end + 1) if paren is None else None)
+        if pages_only:  # "(p.260)", "(Nehru, p.86.)", '"... signing" p.197)': the pages, the volume unsaid
+            first, last = page_range(pages_only.group("p1"), pages_only.group("p2"))
+            q.facts.update({"page_start": first, "page_end": last})
         if cite:
             facts = parse_citation(cite)
             pages = facts["pages"]
@@ -618,6 +647,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                 work = work or container.facts.get("work")
         if work is None and speaker is not None and OWNED_WORK.search(text[lead_lo:lead_hi]):
             work = headed_work(work_spans, speaker.key)
+        if speaker is None and previous is not None and previous.speaker and continues_talk(text, previous, q,
+                                                                                           person_spans):
+            speaker = previous.speaker  # the text goes on quoting the one it was quoting, naming nobody else
+            work = work or previous.facts.get("work")
         q.speaker = speaker
         if work is not None:
             q.facts["work"] = work
@@ -766,6 +799,17 @@ FOLLOWING = re.compile(r"\b(?:the\s+)?following\s+(?:words|passage|statement|lin
                        r"|\b[Ll]et us (?:now\s+)?turn to\b")
 # A list item's number before a quotation that opens it: '1) "The peasantry ...'.
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
+
+
+TALK_REACH = 1200
+
+
+def continues_talk(text: str, previous: Quote, q: Quote, person_spans) -> bool:
+    """Whether q, a little after the previous quotation, goes on quoting its speaker: no person is named between
+    them, nor in the sentence that leads to q, and no new section begins."""
+    gap = text[previous.end:q.start]
+    return (0 <= len(gap) <= TALK_REACH and not in_any([(s, e) for s, e, _ in person_spans], previous.end, q.start)
+            and "\n\n\n" not in gap)
 
 
 def continues_run(text: str, previous: Quote, q: Quote) -> bool:

@@ -11,6 +11,7 @@ from extract.citations import EDITION_CITATION
 from extract.corpus import Document
 from extract.dates import MONTHS, find_dates
 from extract.gazetteer import compile_names, find_names, fold, fold_quotes
+from extract.markup import author_heading, emphasised_titles, title_heading
 from extract.model import Mention, mention
 from extract.registry import Registry, name_key, slugify
 from extract.structure import editorial_notes, footnotes, header_fields
@@ -297,6 +298,24 @@ def find_headed(text: str, registry: Registry, persons: list[tuple[int, int, Men
     return out
 
 
+def find_marked(doc: Document, registry: Registry, persons: list[Mention] = ()) -> list[Found]:
+    """Works an HTML page's markup names: its own title (its heading, by the author its heading names) and the
+    titles it sets in italics or bold."""
+    norm = doc.normalized
+    out = []
+    title = title_heading(doc)
+    if title is not None:
+        author = author_heading(doc)
+        facts = {"author_name": fold(author.text)} if author else {}
+        out.append(Found(norm.from_raw(title.start), norm.from_raw(title.end), fold(title.text),
+                         work_key(fold(title.text), registry), "work:" + title.rule, facts))
+    for span in emphasised_titles(doc, [(m.start, m.end) for m in persons]):
+        named = fold(span.text)
+        out.append(Found(norm.from_raw(span.start), norm.from_raw(span.end), named, work_key(named, registry),
+                         "work:" + span.rule))
+    return out
+
+
 def overlaps(a: Found, spans: list[Found]) -> bool:
     return any(b.start < a.end and a.start < b.end for b in spans)
 
@@ -344,8 +363,12 @@ def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, i
     text = norm.text
     person_spans = [(norm.from_raw(m.start), norm.from_raw(m.end), m) for m in persons]
     spans = find_cited(text, registry)
-    for f in (find_known(text, registry) + find_headed(text, registry, person_spans) + find_cued(text, registry)
-              + find_edition_cited(text, registry)):
+    marked = find_marked(doc, registry, persons)
+    # a page's heading says which line is its title better than the shape of its opening lines
+    headed = [] if any(f.rule == "work:html:title-heading" for f in marked) else find_headed(text, registry,
+                                                                                             person_spans)
+    for f in (find_known(text, registry) + headed + find_cued(text, registry)
+              + find_edition_cited(text, registry) + marked):
         if f.rule == "work:cue:periodical":  # "Kurskaya Pravda" is its own paper, not "Pravda"
             spans = [g for g in spans if not (f.start <= g.start and g.end <= f.end and g.rule == "work:record")]
         if not overlaps(f, spans):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from extract.corpus import CorpusError, Document, list_corpus, read_document
+from extract.corpus import CorpusError, Document, list_corpus, read_document, undecoded
 from extract.registry import RecordError, load_registry, name_key
 from kgpub.builds import LIFE_DATES, Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
@@ -76,18 +76,48 @@ def corpus_descriptions(corpus_dir: Path) -> dict[str, str]:
             for m in README_ROW.finditer(text)}
 
 
-def read_corpus(corpus_dir: Path, progress: Progress) -> list[Document]:
-    """Every usable text of the corpus; a broken one stops the build, an empty one is skipped with a warning."""
-    docs = []
+@dataclass
+class CorpusReading:
+    """The usable documents of a corpus, and the files left out or read with a fault, each with its reason."""
+
+    docs: list[Document]
+    skipped: list[dict]
+    warnings: list[dict]
+
+
+def read_corpus(corpus_dir: Path, progress: Progress, strict: bool = False) -> CorpusReading:
+    """Every usable text of the corpus. A file that cannot be read is skipped with its name and reason (with
+    `strict`, it stops the build); an empty one is skipped; bytes that do not decode are reported."""
+    docs, skipped, warnings = [], [], []
+    seen: dict[str, Path] = {}
     for path in list_corpus(corpus_dir):
-        doc = read_document(path)
+        try:
+            doc = read_document(path, root=corpus_dir)
+            if doc.doc_id in seen:
+                raise CorpusError(f"{path}: has the identifier {doc.doc_id!r} of {seen[doc.doc_id]}; rename one "
+                                  "of them (a document's identifier is its path without the extension)")
+        except CorpusError as err:
+            if strict:
+                raise
+            progress.say(f"warning: {err}; skipped")
+            skipped.append({"file": str(path), "reason": str(err).removeprefix(f"{path}: ")})
+            continue
+        problem = undecoded(doc)
+        if problem:
+            if strict:
+                raise CorpusError(problem)
+            progress.say(f"warning: {problem}")
+            warnings.append({"file": str(path), "warning": problem.removeprefix(f"{path}: ")})
         if not doc.text.strip():
             progress.say(f"warning: {path}: empty text, skipped")
+            skipped.append({"file": str(path), "reason": "empty text"})
             continue
+        seen[doc.doc_id] = path
         docs.append(doc)
     if not docs:
-        raise CorpusError(f"{corpus_dir}: every .txt file is empty; nothing to build")
-    return docs
+        raise CorpusError(f"{corpus_dir}: no file of the corpus could be used; nothing to build"
+                          + "".join(f"\n  {s['file']}: {s['reason']}" for s in skipped[:20]))
+    return CorpusReading(docs, skipped, warnings)
 
 
 @dataclass
@@ -137,7 +167,8 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         try:
-            docs = read_corpus(config.corpus_dir, progress)
+            reading = read_corpus(config.corpus_dir, progress, config.strict)
+            docs = reading.docs
         except CorpusError as err:
             raise BuildError(str(err)) from None
         try:
@@ -152,6 +183,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
                          "(--force to rebuild anyway)")
             return BuildResult(unchanged.build_id, unchanged.path, unchanged.manifest)
         # The rest of the pipeline is imported only now: a build with nothing changed stays a file read and a hash.
+        from extract.corpuswide import corpus_evidence
         from extract.documents import document_records
         from extract.emit import Minter, corpus_triples
         from extract.resolve import resolve
@@ -172,7 +204,7 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
             note = " (unchanged, from cache)" if cached else ""
             progress.say(f"[{i + 1}/{len(docs)}] {doc.doc_id}: {found}{note}")
 
-        extracted = extract_corpus(docs, registry, cache, report)
+        extracted = corpus_evidence(extract_corpus(docs, registry, cache, report))
         timings["extract"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
@@ -221,6 +253,8 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
             "documents": [{"id": dm.doc.doc_id, "sha256": dm.doc.sha256, "characters": len(dm.doc.text),
                            "mentions": dict(sorted(Counter(m.kind for m in dm.mentions).items()))}
                           for dm in extracted],
+            "skipped": reading.skipped,
+            "warnings": reading.warnings,
             "dumps": dumps,
             "search": search,
             "properties": properties,

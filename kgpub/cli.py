@@ -16,7 +16,7 @@ EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g
 def config_from(args: argparse.Namespace) -> Config:
     """Defaults < environment < the flags given on the command line."""
     names = ("corpus_dir", "build_dir", "base_iri", "host", "port", "quiet", "query_timeout", "max_rows", "threads",
-             "store_graph", "request_timeout", "page_workers")
+             "store_graph", "request_timeout", "page_workers", "strict")
     # `is`, not `in`: 0 == False, and --port 0 (a free port) must not fall back to the default
     given = {n: getattr(args, n) for n in names if getattr(args, n, None) is not None and getattr(args, n) is not False}
     return load_config(**given)
@@ -168,6 +168,7 @@ def enrich_command(config, offline: bool) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.corpus import CorpusError, read_document
+    from extract.corpuswide import corpus_evidence
     from extract.pipeline import extract_document
     from extract.registry import load_registry
     config = config_from(args)
@@ -176,7 +177,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except CorpusError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    found = extract_document(doc, load_registry(config.records_dir)).mentions
+    found = corpus_evidence([extract_document(doc, load_registry(config.records_dir))])[0].mentions
     if args.kind:
         found = [m for m in found if m.kind == args.kind]
     if args.json:
@@ -194,7 +195,8 @@ def add_common(parser: argparse.ArgumentParser, corpus: bool = False) -> None:
                         help="folder of builds (default: data/build)")
     if corpus:
         parser.add_argument("--corpus", dest="corpus_dir", type=Path,
-                            help="folder of .txt texts to build from (default: data/corpus)")
+                            help="folder of .txt and .html/.htm texts, in subfolders too, to build from "
+                            "(default: data/corpus)")
         parser.add_argument("--base-iri", dest="base_iri", help="base IRI of every minted IRI "
                             "(default: https://w3id.org/kgpub/)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print no progress")
@@ -210,6 +212,9 @@ def parser() -> argparse.ArgumentParser:
                                    "service only if everything succeeded; a failed build changes nothing.")
     add_common(p, corpus=True)
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed since the build in service")
+    p.add_argument("--strict", action="store_true", default=None,
+                   help="stop the build at a corpus file that cannot be read or has bytes that do not decode "
+                        "(default: skip it and list it in the build's manifest)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="SHACL-validate the current build or any RDF file", epilog=EPILOG)
@@ -275,7 +280,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="show what the extractors find in one text, with spans and rules",
                        epilog=EPILOG)
-    p.add_argument("file", help="a .txt file")
+    p.add_argument("file", help="a .txt, .html or .htm file")
     p.add_argument("--kind", choices=["person", "work", "congress", "date", "quotation"],
                    help="only this kind of mention")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -45,6 +45,7 @@ class Config:
     license: str = "https://creativecommons.org/licenses/by/4.0/"
     publisher: str = "kgpub"
     quiet: bool = False
+    strict: bool = False  # a corpus file that cannot be read (or has bytes that do not decode) stops the build
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

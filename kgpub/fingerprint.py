@@ -10,6 +10,7 @@ import extract
 import ontology
 import shapes
 from extract.corpus import Document
+from extract.lexicon import LEXICON
 from kgpub.config import Config
 
 EXTRACT_CODE = Path(extract.__file__).resolve().parent
@@ -21,7 +22,7 @@ OUTPUT_FOLDERS = (Path(__file__).resolve().parent, Path(shapes.__file__).resolve
 def rules_fingerprint(records_dir: Path) -> str:
     """A hash of everything extraction depends on besides the text: its code (version included) and the records."""
     digest = hashlib.sha256()
-    for path in sorted(EXTRACT_CODE.glob("*.py")) + sorted(records_dir.glob("*.toml")):
+    for path in sorted(EXTRACT_CODE.glob("*.py")) + sorted(records_dir.glob("*.toml")) + [LEXICON]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]

@@ -113,3 +113,10 @@ def test_the_title_after_a_citations_author_is_no_person():
     text = ('bureaucracy."  Lenin, Notes for a Speech at the 10th Congress of The, Collected Works, Volume 36, '
             'pages 535-537.')
     assert set(persons_of(text).values()) == {"vladimir-lenin"}
+
+
+def test_given_names_possessives_and_common_words():
+    found = persons_of("Later Franz Quendel wrote to them. In Hortvik's book the case is made. The General Strike "
+                       "began, and the strike spread. The General Election came; the election was lost.\n")
+    assert "Franz Quendel" in found and "Hortvik" in found
+    assert "Strike" not in found and "Election" not in found

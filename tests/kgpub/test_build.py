@@ -34,9 +34,9 @@ def test_build_switches_current_and_lists_true_checksums(tmp_path):
     assert [d["id"] for d in build.manifest["documents"]] == ["003_0b2304ea58912ec4"]
 
 
-def test_broken_file_stops_the_build_with_file_and_line_and_keeps_the_last_good_one(tmp_path):
+def test_broken_file_stops_a_strict_build_with_file_and_line_and_keeps_the_last_good_one(tmp_path):
     corpus = small_corpus(tmp_path / "corpus")
-    config = load_config(corpus_dir=corpus, build_dir=tmp_path / "build", quiet=True)
+    config = load_config(corpus_dir=corpus, build_dir=tmp_path / "build", quiet=True, strict=True)
     good = run_build(config)
     (corpus / "broken.txt").write_bytes(b"First line is fine.\nSecond line has \xff\xfe bad bytes.\n")
     with pytest.raises(BuildError) as err:
@@ -44,6 +44,16 @@ def test_broken_file_stops_the_build_with_file_and_line_and_keeps_the_last_good_
     assert "broken.txt" in str(err.value) and "line 2" in str(err.value)
     assert current_build(config.build_dir).build_id == good.build_id
     assert not list(config.build_dir.glob(".tmp-*"))
+
+
+def test_broken_file_is_skipped_by_name_and_reason_and_listed_in_the_manifest(tmp_path, capsys):
+    corpus = small_corpus(tmp_path / "corpus")
+    (corpus / "broken.txt").write_bytes(b"First line is fine.\nSecond line has \xff\xfe bad bytes.\n")
+    result = run_build(load_config(corpus_dir=corpus, build_dir=tmp_path / "build"))
+    assert f"{corpus / 'broken.txt'}: line 2: not valid UTF-8" in capsys.readouterr().err
+    assert [d["id"] for d in result.manifest["documents"]] == ["003_0b2304ea58912ec4"]
+    [skipped] = result.manifest["skipped"]
+    assert skipped["file"] == str(corpus / "broken.txt") and skipped["reason"].startswith("line 2: not valid UTF-8")
 
 
 def test_empty_text_is_skipped_with_a_warning(tmp_path, capsys):

@@ -32,7 +32,7 @@ def huge(path: Path) -> None:
         handle.truncate(50_000_001)
 
 
-# A file that cannot be used stops the build with its name and what to do; nothing new is served.
+# A file that cannot be used stops a --strict build with its name and what to do; nothing new is served.
 BROKEN = {"folder named like a text": (folder_named_txt, "is a folder"),
           "dangling symbolic link": (dangling_link, "does not exist"),
           "not UTF-8": (not_utf8, "line 2: not valid UTF-8"),
@@ -44,14 +44,14 @@ def served_build(url: str) -> str:
 
 
 @pytest.mark.parametrize("fault", BROKEN)
-def test_a_broken_corpus_file_stops_the_build_by_name_and_the_served_build_stays(site, fault):
+def test_a_broken_corpus_file_stops_a_strict_build_by_name_and_the_served_build_stays(site, fault):
     corpus, build_dir, server = site
     before, builds_before = current_id(build_dir), sorted(p.name for p in build_dir.iterdir())
     make, message = BROKEN[fault]
     bad = corpus / "500_broken.txt"
     make(bad)
     try:
-        done = build(corpus, build_dir, "--force")
+        done = build(corpus, build_dir, "--force", "--strict")
     finally:
         bad.rmdir() if bad.is_dir() and not bad.is_symlink() else bad.unlink()
     assert done.returncode == 2
