@@ -37,15 +37,18 @@ def answers(sparql_url: str, timeout: float = 5.0) -> bool:
 
 
 class Endpoint:
-    """A server process and its SPARQL URL; `started` is the seconds from launch to its first answered query."""
+    """A server process and its SPARQL URL; `started` is the seconds from launch to its first answered query,
+    `settled` to the line of its output matching `settled_line` (kgpub: its in-memory copy loaded)."""
 
-    def __init__(self, name: str, args: list[str], path: str, port: int | None = None, timeout: float = 300):
+    def __init__(self, name: str, args: list[str], path: str, port: int | None = None, timeout: float = 300,
+                 settled_line: str | None = None):
         self.name = name
         launched = time.perf_counter()
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.output: list[str] = []
-        found = threading.Event()
+        found, self.settled_event = threading.Event(), threading.Event()
+        self.settled_line = re.compile(settled_line) if settled_line else None
         self.base = f"http://127.0.0.1:{port}/" if port else None
         threading.Thread(target=self._read, args=(found,), daemon=True).start()
         deadline = launched + timeout
@@ -59,11 +62,19 @@ class Endpoint:
                 raise RuntimeError(f"{name} did not answer:\n" + "".join(self.output[-30:]))
             time.sleep(0.02)
         self.started = time.perf_counter() - launched
+        self.settled = self.started
+        if self.settled_line is not None:
+            if not self.settled_event.wait(max(1.0, deadline - time.perf_counter())):
+                self.stop()
+                raise RuntimeError(f"{name} never printed {settled_line!r}:\n" + "".join(self.output[-30:]))
+            self.settled = time.perf_counter() - launched
 
     def _read(self, found: threading.Event) -> None:
         """Keep the pipe drained (a full pipe would block the server) and note the URL it prints."""
         for line in self.process.stdout:
             self.output.append(line)
+            if self.settled_line is not None and self.settled_line.search(line):
+                self.settled_event.set()
             m = re.search(r"at (http://[\d.]+:\d+/)", line)
             if m and self.base is None:
                 self.base = m.group(1)
@@ -85,14 +96,20 @@ class Endpoint:
         self.stop()
 
 
-def kgpub(build_dir: Path, threads: int) -> Endpoint:
-    """`kgpub serve` on an existing build, as a user starts it."""
+# what `kgpub serve` prints once its query workers share an in-memory copy of the build (or know they will not)
+KGPUB_SETTLED = r"^queries run on (an in-memory copy|the on-disk store)"
+
+
+def kgpub(build_dir: Path, threads: int, settle: bool = True) -> Endpoint:
+    """`kgpub serve` on an existing build, as a user starts it; with `settle`, once its in-memory copy is loaded
+    (its first query, the start probe, has it loaded)."""
     return Endpoint("kgpub", [sys.executable, "-m", "kgpub.cli", "serve", "--port", "0", "--build-dir",
-                              str(build_dir), "--threads", str(threads)], "sparql")
+                              str(build_dir), "--threads", str(threads)], "sparql",
+                    settled_line=KGPUB_SETTLED if settle else None)
 
 
 def ceiling(store_path: Path, threads: int) -> Endpoint:
-    """The bare pyoxigraph-behind-waitress endpoint, with the same thread count."""
+    """The bare in-memory pyoxigraph-behind-waitress endpoint, with the same thread count (answers once loaded)."""
     return Endpoint("ceiling", [sys.executable, "-m", "bench.ceiling", str(store_path), "--port", "0",
                                 "--threads", str(threads)], "sparql")
 

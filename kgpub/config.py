@@ -27,6 +27,7 @@ class Config:
     max_rows: int = 10000
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 4
+    query_memory_mb: int = 4096  # largest in-memory copy of the graph the query workers share; 0: query on disk
     service_allowlist: tuple[str, ...] = ()
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"  # `kgpub link` asks it for candidates
     wikidata_min_interval: float = 1.0  # seconds between two live queries (Wikimedia asks for restraint)

@@ -28,7 +28,8 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
     if store_url:
         source, engine = remote_source(config, source, local_store, store_url)
     else:
-        engine = QueryEngine(config.max_concurrent_queries, config.query_timeout)
+        engine = QueryEngine(config.max_concurrent_queries, config.query_timeout,
+                             memory_mb=config.query_memory_mb)
     app = create_app(config, source, engine)
     # waitress only guards against huge bodies; the application enforces max_body_bytes with a 413 that says why
     server = create_server(app, host=config.host, port=config.port, threads=config.threads,
