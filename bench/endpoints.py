@@ -41,11 +41,11 @@ class Endpoint:
     `settled` to the line of its output matching `settled_line` (kgpub: its in-memory copy loaded)."""
 
     def __init__(self, name: str, args: list[str], path: str, port: int | None = None, timeout: float = 300,
-                 settled_line: str | None = None):
+                 settled_line: str | None = None, env: dict[str, str] | None = None):
         self.name = name
         launched = time.perf_counter()
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
         self.output: list[str] = []
         found, self.settled_event = threading.Event(), threading.Event()
         self.settled_line = re.compile(settled_line) if settled_line else None
@@ -100,12 +100,17 @@ class Endpoint:
 KGPUB_SETTLED = r"^queries run on (an in-memory copy|the on-disk store)"
 
 
-def kgpub(build_dir: Path, threads: int, settle: bool = True) -> Endpoint:
+KGPUB_ON_DISK = "kgpub on disk"
+
+
+def kgpub(build_dir: Path, threads: int, settle: bool = True, on_disk: bool = False) -> Endpoint:
     """`kgpub serve` on an existing build, as a user starts it; with `settle`, once its in-memory copy is loaded
-    (its first query, the start probe, has it loaded)."""
-    return Endpoint("kgpub", [sys.executable, "-m", "kgpub.cli", "serve", "--port", "0", "--build-dir",
-                              str(build_dir), "--threads", str(threads)], "sparql",
-                    settled_line=KGPUB_SETTLED if settle else None)
+    (its first query, the start probe, has it loaded); `on_disk`: with no in-memory copy, its queries on the
+    on-disk store as before the copy was made (KGPUB_QUERY_MEMORY_MB=0)."""
+    return Endpoint(KGPUB_ON_DISK if on_disk else "kgpub",
+                    [sys.executable, "-m", "kgpub.cli", "serve", "--port", "0", "--build-dir", str(build_dir),
+                     "--threads", str(threads)], "sparql", settled_line=KGPUB_SETTLED if settle else None,
+                    env={"KGPUB_QUERY_MEMORY_MB": "0"} if on_disk else None)
 
 
 def ceiling(store_path: Path, threads: int) -> Endpoint:

@@ -15,7 +15,7 @@ from kgpub.builds import current_build
 
 MIX = "analytic mix"  # the mix of the ceiling target
 IN_PROCESS = "pyoxigraph in-process"
-PEERS = ("ceiling", "rdflib-endpoint", IN_PROCESS)
+PEERS = ("ceiling", "rdflib-endpoint", IN_PROCESS, endpoints.KGPUB_ON_DISK)
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class QuerySettings:
     threads: int = 8
     rdflib: bool = True
     start_repeats: int = 3
+    on_disk: bool = False            # also kgpub without its in-memory copy (as before it had one)
 
 
 def say(message: str) -> None:
@@ -87,6 +88,8 @@ def query_benchmark(build_dir: Path, templates: list[tuple[str, str]], settings:
                    stack.enter_context(endpoints.ceiling(build.store_path, settings.threads))]
         if settings.rdflib:
             servers.append(stack.enter_context(endpoints.rdflib_endpoint(turtle_dump(build))))
+        if settings.on_disk:
+            servers.append(stack.enter_context(endpoints.kgpub(build_dir, settings.threads, on_disk=True)))
         say("started: " + ", ".join(f"{s.name} in {s.started:.2f} s" for s in servers)
             + f"; kgpub's in-memory copy in {servers[0].settled:.2f} s")
         urls = {s.name: s.url for s in servers}
@@ -143,7 +146,7 @@ def geomean(values: list[float]) -> float | None:
 def class_ratios(figures: dict) -> dict:
     """Per query class (lookups, aggregates, ...) and client count, the geometric mean of the QPS ratios of its
     queries: kgpub over each peer, and the ceiling over rdflib-endpoint (what any pyoxigraph endpoint could do)."""
-    pairs = [("kgpub", peer) for peer in PEERS] + [("ceiling", "rdflib-endpoint")]
+    pairs = [("kgpub", peer) for peer in PEERS] + [(endpoints.KGPUB_ON_DISK, "ceiling"), ("ceiling", "rdflib-endpoint")]
     out: dict = {}
     for ours, theirs in pairs:
         a, b = figures.get(ours, {}), figures.get(theirs, {})

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.endpoints import KGPUB_ON_DISK
 from bench.queries import MIXES
 from bench.querybench import IN_PROCESS, MIX
 
-ENDPOINTS = ("kgpub", "ceiling", "rdflib-endpoint", IN_PROCESS)
+ENDPOINTS = ("kgpub", KGPUB_ON_DISK, "ceiling", "rdflib-endpoint", IN_PROCESS)
 MIB = 2**20
 
 
@@ -48,7 +49,8 @@ def query_tables(q: dict) -> list[str]:
 def class_table(q: dict) -> list[str]:
     """kgpub's QPS over each peer's, per query class and client count (geometric mean over the class's queries)."""
     per_pair = q.get("class_ratios") or {}
-    pairs = [p for p in ("kgpub/ceiling", "kgpub/rdflib-endpoint", "ceiling/rdflib-endpoint") if p in per_pair]
+    pairs = [p for p in ("kgpub/ceiling", f"{KGPUB_ON_DISK}/ceiling", "kgpub/rdflib-endpoint",
+                         "ceiling/rdflib-endpoint") if p in per_pair]
     if not pairs:
         return []
     clients = [str(c) for c in q["settings"]["clients"]]

@@ -51,6 +51,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", type=Path, help="keep the query benchmark's builds here and reuse them in the next "
                    "run with the same corpus (default: a temporary folder, removed)")
     p.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
+    p.add_argument("--on-disk", action="store_true", help="also measure kgpub without its in-memory copy "
+                   "(KGPUB_QUERY_MEMORY_MB=0, its queries on the on-disk store), as a before/after comparison")
     p.add_argument("--out", type=Path, default=RESULTS, help="where figures and plot go (default: bench/results)")
     return p
 
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.only != "build":
             settings = QuerySettings(tuple(args.clients), args.rounds, args.requests, args.seconds, args.threads,
-                                     rdflib=not args.no_rdflib)
+                                     rdflib=not args.no_rdflib, on_disk=args.on_disk)
             for factor in args.query_scales:
                 build_dir = corpus_build(args.corpus, workdir, factor, keep=args.workdir is not None)
                 figures = query_benchmark(build_dir, queries, settings)

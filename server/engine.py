@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.memcopy import MemoryCopy
+from server.memcopy import MemoryCopy, private_bytes
 from server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, select_bytes
 
 DEFAULT_MEMORY_MB = 4096  # kgpub.config's query_memory_mb, for engines made without a config
+MEMORY_CHECK_SECONDS = 1.0  # how often the workers' private memory is read
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class Worker:
         self.origin = origin             # the in-memory copy it was forked from, if any
         self.ready = False
         self.prefixes: tuple | None = None  # the prefixes last sent: constant, so sent once, not with every job
+        self.over_limit = False          # its private memory outgrew its share: replaced after its current job
 
     @classmethod
     def spawn(cls, context) -> Worker:
@@ -242,8 +244,13 @@ class QueryEngine:
     """A fixed pool of worker processes; at most `workers` queries run at once, each within `timeout` seconds.
 
     The workers start on the on-disk store (the server answers at once); meanwhile one process loads the build
-    in service into memory (when it fits `memory_mb`) and, once loaded, forks the workers that replace them,
-    sharing its pages. A new build is loaded when queries first name it; until then they run on disk."""
+    in service into memory and, once loaded, forks the workers that replace them, sharing its pages. A new build
+    is loaded when queries first name it; until then they run on disk.
+
+    `memory_mb` bounds the query processes together: the copy may take at most half of it (else queries stay on
+    disk), and each worker a share of the rest. Reading the copy makes a worker copy pages of it for itself
+    (pyoxigraph's reads update reference counts and locks inside it), so a worker whose private memory outgrows
+    its share is replaced, after its current query, by a fresh fork: milliseconds, nothing reloaded."""
 
     def __init__(self, workers: int = 4, timeout: float = 10.0, queue_wait: float = 5.0,
                  memory_mb: int = DEFAULT_MEMORY_MB):
@@ -261,7 +268,10 @@ class QueryEngine:
         self.loading: MemoryCopy | None = None    # the copy of the newest build, while it loads
         self.newest = ""                          # the store path of the newest build queries named
         self.seen: set[str] = set()               # store paths already loaded (or tried): never loaded again
+        self.worker_limit = 0                     # private bytes a forked worker may hold
         self.closed = False
+        if self.budget_bytes > 0:
+            threading.Thread(target=self._watch_memory, daemon=True).start()
 
     def run(self, job: Job, timeout: float | None = None) -> Outcome:
         """Run a job on an idle worker; past the timeout the worker is killed and replaced."""
@@ -317,7 +327,9 @@ class QueryEngine:
                 copy.close()
                 return
             old, self.copy = self.copy, copy
-        print(f"queries run on an in-memory copy of {copy.store_path} ({copy.report})", file=sys.stderr, flush=True)
+            self.worker_limit = max(0, self.budget_bytes - copy.bytes) // max(1, len(self.workers))
+        print(f"queries run on an in-memory copy of {copy.store_path} ({copy.report}; each worker may hold "
+              f"{self.worker_limit // 2**20:,} MiB of its own)", file=sys.stderr, flush=True)
         idle = []  # the idle ones now; those at work when they are done (_release)
         while True:
             try:
@@ -350,11 +362,22 @@ class QueryEngine:
     def _release(self, worker: Worker) -> None:
         """Back to the idle workers; one that does not share the newest copy is replaced by one that does."""
         copy = self.copy
-        if copy is None or worker.origin is copy or self.closed:
+        if copy is None or (worker.origin is copy and not worker.over_limit) or self.closed:
             self.idle.put(worker)
             return
         worker.stop()
         self._swap(worker, self._fresh())
+
+    def _watch_memory(self) -> None:
+        """Mark the forked workers whose private memory is over their share (see the class's docstring)."""
+        while not self.closed:
+            time.sleep(MEMORY_CHECK_SECONDS)
+            copy, limit = self.copy, self.worker_limit
+            if copy is None:
+                continue
+            for worker in list(self.workers):
+                if worker.origin is copy and not worker.over_limit and private_bytes(worker.pid) > limit:
+                    worker.over_limit = True
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()

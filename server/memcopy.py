@@ -54,9 +54,10 @@ def holder_main(store_path: str, conn: Connection, budget_bytes: int) -> None:
     started = time.perf_counter()
     try:
         triples = len(ox.Store.read_only(store_path))
-        if triples * BYTES_PER_TRIPLE > budget_bytes:
+        if triples * BYTES_PER_TRIPLE > budget_bytes // 2:
             conn.send(("declined", f"{triples:,} triples need about {triples * BYTES_PER_TRIPLE // MIB:,} MiB in "
-                                   f"memory, over the budget of {budget_bytes // MIB:,} MiB"))
+                                   f"memory, over half the budget of {budget_bytes // MIB:,} MiB "
+                                   "(KGPUB_QUERY_MEMORY_MB)"))
             return
         before = resident_bytes()
         memory = load_in_memory(store_path)
@@ -102,6 +103,7 @@ class MemoryCopy:
         self.lock = threading.Lock()
         self.loaded = False
         self.closed = False
+        self.bytes = 0                   # the holder's growth in loading it
         self.report = ""
         threading.Thread(target=self._wait_loaded, args=(on_loaded,), daemon=True).start()
 
@@ -112,7 +114,7 @@ class MemoryCopy:
             message = ("failed", "the process loading it ended (out of memory?)")
         if message[0] == "loaded":
             _, triples, seconds, grown = message
-            self.loaded = True
+            self.loaded, self.bytes = True, grown
             self.report = (f"{triples:,} triples loaded in {seconds:.1f} s, {grown / MIB:,.0f} MiB, shared by "
                            "the query workers")
         else:
