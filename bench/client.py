@@ -45,7 +45,7 @@ def summary(cells: list[Cell]) -> dict:
     return {"qps": statistics.median(c.qps for c in cells) if cells else 0.0,
             "median_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
             "p95_ms": 1000 * percentile(latencies, 95), "requests": len(latencies),
-            "errors": sum(c.errors for c in cells)}
+            "errors": sum(c.errors for c in cells), "round_qps": [round(c.qps, 3) for c in cells]}
 
 
 class Budget:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -135,7 +136,14 @@ def ratios(figures: dict) -> dict:
 
 
 def ratio(ours: dict, theirs: dict | None) -> float | None:
-    return ours["qps"] / theirs["qps"] if theirs and theirs["qps"] else None
+    """The median over rounds of the QPS ratio within each round, where both ran one after the other (the noise
+    of a shared machine moves them together); the ratio of the medians if the rounds do not pair up."""
+    if not theirs or not theirs["qps"]:
+        return None
+    pairs = list(zip(ours.get("round_qps", []), theirs.get("round_qps", []), strict=False))
+    if pairs and len(pairs) == len(theirs["round_qps"]) == len(ours["round_qps"]) and all(b for _, b in pairs):
+        return statistics.median(a / b for a, b in pairs)
+    return ours["qps"] / theirs["qps"]
 
 
 def geomean(values: list[float]) -> float | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from bench.endpoints import KGPUB_ON_DISK
 from bench.queries import MIXES
-from bench.querybench import IN_PROCESS, MIX
+from bench.querybench import IN_PROCESS, MIX, ratio
 
 ENDPOINTS = ("kgpub", KGPUB_ON_DISK, "ceiling", "rdflib-endpoint", IN_PROCESS)
 MIB = 2**20
@@ -72,7 +72,7 @@ def mix_ratio(q: dict, pair: str, clients: str, mix: str) -> float | None:
     ours, theirs = pair.split("/")
     a = q["figures"].get(ours, {}).get(mix, {}).get(clients)
     b = q["figures"].get(theirs, {}).get(mix, {}).get(clients)
-    return a["qps"] / b["qps"] if a and b and b["qps"] else None
+    return ratio(a, b) if a else None
 
 
 def build_tables(b: dict) -> list[str]:
