@@ -16,6 +16,38 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = "ASK { ?s ?p ?o }"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of a process, started by any of its threads."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            out += [int(p) for p in task.read_text(encoding="ascii").split()]
+        except OSError:
+            pass
+    return sorted(out)
+
+
+def tree(pid: int, depth: int = 0) -> list[tuple[int, int]]:
+    """(pid, depth) of a process and its descendants, depth first."""
+    out = [(pid, depth)]
+    for child in children(pid):
+        out += tree(child, depth + 1)
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process and its live descendants have used so far."""
+    total = 0
+    for each, _ in tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / TICKS
 
 
 def free_port() -> int:

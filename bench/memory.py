@@ -15,6 +15,7 @@ from pathlib import Path
 from bench import endpoints
 from bench.ceiling import in_memory
 from bench.client import http_cell
+from bench.endpoints import tree
 from bench.queries import ANALYTIC_TEMPLATES, interleaved, parameters, workload
 from kgpub.builds import current_build
 
@@ -37,31 +38,12 @@ def rollup(pid: int) -> dict[str, int]:
     return fields
 
 
-def children(pid: int) -> list[int]:
-    """The child processes of a process, started by any of its threads."""
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            out += [int(p) for p in task.read_text(encoding="ascii").split()]
-        except OSError:
-            pass
-    return sorted(out)
-
-
 def command(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
             return handle.read().replace(b"\0", b" ").decode(errors="replace")[:60]
     except OSError:
         return "?"
-
-
-def tree(pid: int, depth: int = 0) -> list[tuple[int, int]]:
-    """(pid, depth) of a process and its descendants, depth first."""
-    out = [(pid, depth)]
-    for child in children(pid):
-        out += tree(child, depth + 1)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

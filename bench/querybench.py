@@ -106,7 +106,9 @@ def query_benchmark(build_dir: Path, templates: list[tuple[str, str]], settings:
                     for server in order:
                         if qname in failures.get(server.name, {}):
                             continue
+                        cpu = endpoints.cpu_seconds(server.process.pid)
                         cell = http_cell(server.url, texts, clients, settings.requests, settings.seconds)
+                        cell.cpu = endpoints.cpu_seconds(server.process.pid) - cpu
                         cells.setdefault((server.name, qname, clients), []).append(cell)
                     cell = in_process_cell(store, texts, clients, settings.requests, settings.seconds)
                     cells.setdefault((IN_PROCESS, qname, clients), []).append(cell)
@@ -116,7 +118,8 @@ def query_benchmark(build_dir: Path, templates: list[tuple[str, str]], settings:
     return {"build_id": build.build_id, "triples": build.manifest["triples"], "settings": settings.__dict__,
             "queries": [name for name, _ in work], "figures": figures,
             "distinct_texts": {name: len(set(texts)) for name, texts in work},
-            "ratios": ratios(figures), "class_ratios": class_ratios(figures), "failures": failures,
+            "ratios": ratios(figures), "class_ratios": class_ratios(figures),
+            "class_cpu_ratios": class_ratios(figures, cpu_ratio), "failures": failures,
             "start_seconds": {s.name: round(s.started, 3) for s in servers},
             "kgpub_in_memory_seconds": round(servers[0].settled, 3),
             "kgpub_start_seconds": start_times(build_dir, settings.threads, settings.start_repeats)}
@@ -151,19 +154,29 @@ def geomean(values: list[float]) -> float | None:
     return math.exp(sum(map(math.log, values)) / len(values)) if values else None
 
 
-def class_ratios(figures: dict) -> dict:
-    """Per query class (lookups, aggregates, ...) and client count, the geometric mean of the QPS ratios of its
-    queries: kgpub over each peer, and the ceiling over rdflib-endpoint (what any pyoxigraph endpoint could do)."""
+def cpu_ratio(ours: dict, theirs: dict | None) -> float | None:
+    """Their CPU time per request over ours: how many times our server's capacity theirs is, CPU for CPU."""
+    if not theirs or not ours.get("cpu_ms") or not theirs.get("cpu_ms"):
+        return None
+    return theirs["cpu_ms"] / ours["cpu_ms"]
+
+
+def class_ratios(figures: dict, measure=ratio) -> dict:
+    """Per query class (lookups, aggregates, ...) and mix, and client count, the geometric mean of the ratios of
+    its queries (QPS, or CPU per request with `cpu_ratio`): kgpub over each peer, kgpub on disk over the
+    ceiling (before the in-memory copy), and the ceiling over rdflib-endpoint (what any pyoxigraph endpoint
+    could do)."""
     pairs = [("kgpub", peer) for peer in PEERS] + [(endpoints.KGPUB_ON_DISK, "ceiling"), ("ceiling", "rdflib-endpoint")]
+    groups = {**CLASSES, **{mix: [mix] for mix in MIXES}}
     out: dict = {}
     for ours, theirs in pairs:
         a, b = figures.get(ours, {}), figures.get(theirs, {})
         if not a or not b:
             continue
         per_class = {}
-        for name, members in CLASSES.items():
+        for name, members in groups.items():
             clients = {c for q in members for c in a.get(q, {})}
-            values = {c: geomean([ratio(a[q][c], b.get(q, {}).get(c)) or 0 for q in members
+            values = {c: geomean([measure(a[q][c], b.get(q, {}).get(c)) or 0 for q in members
                                   if c in a.get(q, {})]) for c in sorted(clients, key=int)}
             if values:
                 per_class[name] = values

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from bench.endpoints import KGPUB_ON_DISK
 from bench.queries import MIXES
-from bench.querybench import IN_PROCESS, MIX, ratio
+from bench.querybench import IN_PROCESS, MIX
 
 ENDPOINTS = ("kgpub", KGPUB_ON_DISK, "ceiling", "rdflib-endpoint", IN_PROCESS)
 MIB = 2**20
@@ -26,7 +26,8 @@ def query_tables(q: dict) -> list[str]:
     figures, ratios = q["figures"], q["ratios"]
     present = [e for e in ENDPOINTS if e in figures]
     for clients in (str(c) for c in q["settings"]["clients"]):
-        lines += [f"**{clients} client{'s' if clients != '1' else ''}** (QPS / median ms / p95 ms)", ""]
+        lines += [f"**{clients} client{'s' if clients != '1' else ''}** "
+                  "(QPS / median ms / p95 ms / server CPU ms per request)", ""]
         head = "| query | " + " | ".join(present) + " | kgpub ÷ rdflib-endpoint | kgpub ÷ ceiling |"
         lines += [head, "|" + " --- |" * (head.count("|") - 1)]
         for query in q["queries"]:
@@ -35,7 +36,8 @@ def query_tables(q: dict) -> list[str]:
                 v = figures[name].get(query, {}).get(clients)
                 failed = query in q.get("failures", {}).get(name, {})
                 cells.append("fails" if failed or v is None or not v["requests"] else
-                             f"{fmt(v['qps'], 0)} / {fmt(v['median_ms'], 2)} / {fmt(v['p95_ms'], 2)}")
+                             f"{fmt(v['qps'], 0)} / {fmt(v['median_ms'], 2)} / {fmt(v['p95_ms'], 2)} / "
+                             f"{fmt(v.get('cpu_ms'), 2)}")
             r_rdflib = ratios.get("kgpub/rdflib-endpoint", {}).get(query, {}).get(clients)
             r_ceiling = ratios.get("kgpub/ceiling", {}).get(query, {}).get(clients)
             if query in q.get("failures", {}).get("rdflib-endpoint", {}):
@@ -47,32 +49,28 @@ def query_tables(q: dict) -> list[str]:
 
 
 def class_table(q: dict) -> list[str]:
-    """kgpub's QPS over each peer's, per query class and client count (geometric mean over the class's queries)."""
-    per_pair = q.get("class_ratios") or {}
-    pairs = [p for p in ("kgpub/ceiling", f"{KGPUB_ON_DISK}/ceiling", "kgpub/rdflib-endpoint",
-                         "ceiling/rdflib-endpoint") if p in per_pair]
-    if not pairs:
-        return []
-    clients = [str(c) for c in q["settings"]["clients"]]
-    head = "| query class | " + " | ".join(f"{p.replace('/', ' ÷ ')}, {c} cl." for p in pairs for c in clients) + " |"
-    lines = ["Per query class (geometric mean of the QPS ratios of its queries):", "", head,
-             "|" + " --- |" * (head.count("|") - 1)]
-    for name in per_pair[pairs[0]]:
-        cells = [fmt(per_pair[p].get(name, {}).get(c), 2) + "×" for p in pairs for c in clients]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    for mix in MIXES:
-        if mix in q["queries"]:
-            cells = [fmt(mix_ratio(q, p, c, mix), 2) + "×" for p in pairs for c in clients]
-            lines.append(f"| **{mix}** | " + " | ".join(cells) + " |")
-    return lines + [""]
-
-
-def mix_ratio(q: dict, pair: str, clients: str, mix: str) -> float | None:
-    """The QPS of one endpoint over another's on a mix, at a client count."""
-    ours, theirs = pair.split("/")
-    a = q["figures"].get(ours, {}).get(mix, {}).get(clients)
-    b = q["figures"].get(theirs, {}).get(mix, {}).get(clients)
-    return ratio(a, b) if a else None
+    """kgpub's QPS over each peer's, per query class, mix and client count (geometric mean over the class's
+    queries); then the same by CPU time per request."""
+    lines = []
+    for key, title in (("class_ratios", "QPS ratios, measured side by side (median of the per-round ratios)"),
+                       ("class_cpu_ratios", "Capacity ratios: the peer's CPU time per request over the first "
+                        "endpoint's (all its processes), which the machine's other load hardly moves")):
+        per_pair = q.get(key) or {}
+        pairs = [p for p in ("kgpub/ceiling", f"{KGPUB_ON_DISK}/ceiling", "kgpub/rdflib-endpoint",
+                             "ceiling/rdflib-endpoint") if p in per_pair]
+        if not pairs:
+            continue
+        clients = [str(c) for c in q["settings"]["clients"]]
+        head = ("| query class | " + " | ".join(f"{p.replace('/', ' ÷ ')}, {c} cl." for p in pairs for c in clients)
+                + " |")
+        lines += [f"{title}, per query class (geometric mean over its queries):", "", head,
+                  "|" + " --- |" * (head.count("|") - 1)]
+        for name in per_pair[pairs[0]]:
+            cells = [fmt(per_pair[p].get(name, {}).get(c), 2) + "×" for p in pairs for c in clients]
+            label = f"**{name}**" if name in MIXES else name
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def build_tables(b: dict) -> list[str]:

@@ -22,9 +22,9 @@ SMALLEST_TEXT = "004_1fc320b69d2a5199.txt"
 def test_query_benchmark_measures_every_endpoint(built):
     config, _ = built
     settings = QuerySettings(clients=(1,), rounds=1, requests=3, seconds=10.0, threads=2,
-                             rdflib=endpoints.rdflib_endpoint_available(), start_repeats=1, on_disk=True)
+                             rdflib=endpoints.rdflib_endpoint_available(), start_repeats=1)
     results = query_benchmark(config.build_dir, TEMPLATES[:1], settings)
-    names = ["kgpub", endpoints.KGPUB_ON_DISK, "ceiling", IN_PROCESS] + (["rdflib-endpoint"] if settings.rdflib else [])
+    names = ["kgpub", "ceiling", IN_PROCESS] + (["rdflib-endpoint"] if settings.rdflib else [])
     assert results["failures"] == {}
     mix = "lookup mix"  # the mix the first template belongs to
     for name in names:
