@@ -51,10 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("build_dir", type=Path, help="a build folder (with `current`)")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to run the analytic mix (default: 20)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default: 8)")
+    parser.add_argument("--on-disk", action="store_true", help="the server without its in-memory copy")
     args = parser.parse_args(argv)
     build = current_build(args.build_dir)
     queries = workload(ANALYTIC_TEMPLATES, parameters(in_memory(str(build.store_path))))
-    with endpoints.kgpub(args.build_dir, 8) as server:
+    with endpoints.kgpub(args.build_dir, 8, on_disk=args.on_disk) as server:
         print(f"{build.manifest['triples']:,} triples; answering after {server.started:.1f} s, in-memory copy "
               f"after {server.settled:.1f} s", flush=True)
         cell = http_cell(server.url, interleaved(queries), args.clients, 10**9, args.seconds)
