@@ -227,15 +227,21 @@ class Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        """Ask the worker to end after its current job; kill it if it does not."""
+        """Ask an idle worker to end; a spawned one is waited for (and killed if it lingers) in the background,
+        so that the request that released it is not held up."""
         try:
             self.conn.send(None)
         except OSError:
             pass
         if self.process is not None:
-            self.process.join(timeout=2)
-            if self.process.is_alive():
-                self.kill()
+            threading.Thread(target=self._reap, daemon=True).start()
+        else:
+            self.conn.close()
+
+    def _reap(self) -> None:
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
         else:
             self.conn.close()
 
