@@ -16,7 +16,8 @@ from server.memcopy import MemoryCopy, private_bytes
 from server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, select_bytes
 
 DEFAULT_MEMORY_MB = 4096  # kgpub.config's query_memory_mb, for engines made without a config
-MEMORY_CHECK_SECONDS = 1.0  # how often the workers' private memory is read
+MEMORY_CHECK_SECONDS = 5.0  # how often the workers' private memory is read (the kernel walks their page tables:
+                            # milliseconds for a worker of a million triples)
 
 
 @dataclass(frozen=True)
