@@ -25,6 +25,7 @@ class Cell:
     wall: float = 0.0
     errors: int = 0
     last_error: str = ""
+    cpu: float | None = None         # CPU seconds the server's processes used meanwhile, if measured
 
     @property
     def qps(self) -> float:
@@ -45,7 +46,16 @@ def summary(cells: list[Cell]) -> dict:
     return {"qps": statistics.median(c.qps for c in cells) if cells else 0.0,
             "median_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
             "p95_ms": 1000 * percentile(latencies, 95), "requests": len(latencies),
-            "errors": sum(c.errors for c in cells)}
+            "errors": sum(c.errors for c in cells), "round_qps": [round(c.qps, 3) for c in cells],
+            "cpu_ms": cpu_per_request(cells)}
+
+
+def cpu_per_request(cells: list[Cell]) -> float | None:
+    """The server's CPU milliseconds per answered request, over all the cells that measured it: unlike QPS,
+    hardly moved by what else runs on the machine, so it says what a machine of its own would sustain."""
+    measured = [c for c in cells if c.cpu is not None]
+    requests = sum(len(c.latencies) for c in measured)
+    return 1000 * sum(c.cpu for c in measured) / requests if requests else None
 
 
 class Budget:

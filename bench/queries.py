@@ -18,7 +18,8 @@ BASE = "https://w3id.org/kgpub/"
 # Each template names its parameters ($person, ...); a workload asks about every entity of the graph in turn,
 # as many researchers do, rather than repeating one query string. Names starting with "lookup" are the
 # lookups of the latency target (p95 at one client).
-TEMPLATES: list[tuple[str, str]] = [
+# The lookup mix: what a reader of one page asks (a person, a work, a person's quotations, congresses from a year).
+LOOKUP_TEMPLATES: list[tuple[str, str]] = [
     ("lookup_person", PREFIXES + """SELECT ?p ?alt ?wd WHERE {
   ?p a schema:Person ; schema:name $person .
   OPTIONAL { ?p schema:alternateName ?alt }
@@ -35,17 +36,23 @@ TEMPLATES: list[tuple[str, str]] = [
   OPTIONAL { ?q bibo:volume ?volume }
   OPTIONAL { ?q bibo:pageStart ?page }
 } ORDER BY ?volume ?page"""),
-    ("count_per_speaker", PREFIXES + """SELECT ?speaker (COUNT(?q) AS ?quotations) WHERE {
-  ?q a schema:Quotation ; schema:creator/schema:name ?speaker .
-} GROUP BY ?speaker ORDER BY DESC(?quotations)"""),
-    ("count_per_work", PREFIXES + """SELECT ?work ?title (COUNT(?q) AS ?quotations) WHERE {
-  ?q a schema:Quotation ; schema:isPartOf ?work .
-  ?work schema:name ?title .
-} GROUP BY ?work ?title ORDER BY DESC(?quotations)"""),
     ("congresses_by_date", PREFIXES + """SELECT ?c ?name ?start WHERE {
   ?c a schema:Event ; schema:name ?name ; schema:startDate ?start .
   FILTER (STR(?start) >= $year)
 } ORDER BY ?start"""),
+]
+
+# The analytic mix: what a researcher asks of the whole graph (counts over every quotation, a text filter over
+# every quotation, graphs around a person, every mention of one document in reading order).
+ANALYTIC_TEMPLATES: list[tuple[str, str]] = [
+    ("count_per_speaker", PREFIXES + """SELECT ?speaker (COUNT(?q) AS ?quotations) WHERE {
+  ?q a schema:Quotation ; schema:creator/schema:name ?speaker .
+} GROUP BY ?speaker ORDER BY DESC(?quotations)"""),
+    ("count_per_work_volume", PREFIXES + """SELECT ?work ?title ?volume (COUNT(?q) AS ?quotations) WHERE {
+  ?q a schema:Quotation ; schema:isPartOf ?work .
+  ?work schema:name ?title .
+  OPTIONAL { ?q bibo:volume ?volume }
+} GROUP BY ?work ?title ?volume ORDER BY DESC(?quotations) ?title ?volume"""),
     ("document_mentions", PREFIXES + """SELECT ?body ?exact ?start WHERE {
   ?a oa:hasBody ?body ; oa:hasTarget ?t .
   ?t oa:hasSource $document ; oa:hasSelector ?where, ?what .
@@ -71,6 +78,14 @@ TEMPLATES: list[tuple[str, str]] = [
   OPTIONAL { ?p owl:sameAs ?wd }
 } GROUP BY ?p ?name ORDER BY ?name"""),
 ]
+TEMPLATES = LOOKUP_TEMPLATES + ANALYTIC_TEMPLATES
+MIXES = {"lookup mix": [name for name, _ in LOOKUP_TEMPLATES], "analytic mix": [name for name, _ in ANALYTIC_TEMPLATES]}
+
+# The classes figures are summed up by (geometric mean of the ratios of their queries).
+CLASSES = {"lookups": ["lookup_person", "lookup_work", "person_quotations", "congresses_by_date", "document_mentions"],
+           "aggregates": ["count_per_speaker", "count_per_work_volume", "optional_group_concat"],
+           "text filter": ["text_filter"],
+           "graph results": ["describe_person", "construct_neighbourhood"]}
 
 # One value per parameter, for a single representative query of each kind (load tests, Virtuoso comparison).
 EXAMPLE_PARAMETERS = {"person": '"Vladimir Lenin"', "speaker": '"Vladimir Lenin"', "work": '"The State and Revolution"',

@@ -1,22 +1,18 @@
 """The benchmark's figures as Markdown tables, target checks, and the plot of build cost against corpus size."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
+from bench.endpoints import KGPUB_ON_DISK
+from bench.queries import MIXES
 from bench.querybench import IN_PROCESS, MIX
 
-ENDPOINTS = ("kgpub", "ceiling", "rdflib-endpoint", IN_PROCESS)
+ENDPOINTS = ("kgpub", KGPUB_ON_DISK, "ceiling", "rdflib-endpoint", IN_PROCESS)
 MIB = 2**20
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
-
-
-def geomean(values: list[float]) -> float | None:
-    values = [v for v in values if v]
-    return math.exp(sum(map(math.log, values)) / len(values)) if values else None
 
 
 def query_tables(q: dict) -> list[str]:
@@ -30,7 +26,8 @@ def query_tables(q: dict) -> list[str]:
     figures, ratios = q["figures"], q["ratios"]
     present = [e for e in ENDPOINTS if e in figures]
     for clients in (str(c) for c in q["settings"]["clients"]):
-        lines += [f"**{clients} client{'s' if clients != '1' else ''}** (QPS / median ms / p95 ms)", ""]
+        lines += [f"**{clients} client{'s' if clients != '1' else ''}** "
+                  "(QPS / median ms / p95 ms / server CPU ms per request)", ""]
         head = "| query | " + " | ".join(present) + " | kgpub ÷ rdflib-endpoint | kgpub ÷ ceiling |"
         lines += [head, "|" + " --- |" * (head.count("|") - 1)]
         for query in q["queries"]:
@@ -39,13 +36,39 @@ def query_tables(q: dict) -> list[str]:
                 v = figures[name].get(query, {}).get(clients)
                 failed = query in q.get("failures", {}).get(name, {})
                 cells.append("fails" if failed or v is None or not v["requests"] else
-                             f"{fmt(v['qps'], 0)} / {fmt(v['median_ms'], 2)} / {fmt(v['p95_ms'], 2)}")
+                             f"{fmt(v['qps'], 0)} / {fmt(v['median_ms'], 2)} / {fmt(v['p95_ms'], 2)} / "
+                             f"{fmt(v.get('cpu_ms'), 2)}")
             r_rdflib = ratios.get("kgpub/rdflib-endpoint", {}).get(query, {}).get(clients)
             r_ceiling = ratios.get("kgpub/ceiling", {}).get(query, {}).get(clients)
             if query in q.get("failures", {}).get("rdflib-endpoint", {}):
                 r_rdflib = None
-            label = f"**{query}**" if query == MIX else query
+            label = f"**{query}**" if query in MIXES else query
             lines.append(f"| {label} | " + " | ".join(cells) + f" | {fmt(r_rdflib)}× | {fmt(r_ceiling, 2)}× |")
+        lines.append("")
+    return lines
+
+
+def class_table(q: dict) -> list[str]:
+    """kgpub's QPS over each peer's, per query class, mix and client count (geometric mean over the class's
+    queries); then the same by CPU time per request."""
+    lines = []
+    for key, title in (("class_ratios", "QPS ratios, measured side by side (median of the per-round ratios)"),
+                       ("class_cpu_ratios", "Capacity ratios: the peer's CPU time per request over the first "
+                        "endpoint's (all its processes), which the machine's other load hardly moves")):
+        per_pair = q.get(key) or {}
+        pairs = [p for p in ("kgpub/ceiling", f"{KGPUB_ON_DISK}/ceiling", "kgpub/rdflib-endpoint",
+                             "ceiling/rdflib-endpoint") if p in per_pair]
+        if not pairs:
+            continue
+        clients = [str(c) for c in q["settings"]["clients"]]
+        head = ("| query class | " + " | ".join(f"{p.replace('/', ' ÷ ')}, {c} cl." for p in pairs for c in clients)
+                + " |")
+        lines += [f"{title}, per query class (geometric mean over its queries):", "", head,
+                  "|" + " --- |" * (head.count("|") - 1)]
+        for name in per_pair[pairs[0]]:
+            cells = [fmt(per_pair[p].get(name, {}).get(c), 2) + "×" for p in pairs for c in clients]
+            label = f"**{name}**" if name in MIXES else name
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
         lines.append("")
     return lines
 
@@ -87,16 +110,16 @@ def targets(results: dict) -> list[str]:
     runs, b = results.get("queries") or [], results.get("build")
     q = runs[0] if runs else None  # the latency and start targets are judged on the first run (the corpus)
     for each in runs:
-        rat, graph = each["ratios"], f"{each.get('factor', 1)}x corpus"
+        rat, graph = each["ratios"], f"{each.get('factor', 1)}x corpus ({each['triples']:,} triples)"
         for clients in (str(c) for c in each["settings"]["clients"]):
             r = rat.get("kgpub/rdflib-endpoint", {}).get(MIX, {}).get(clients)
             if r is not None:
                 bare = ceiling_over_rdflib(each["figures"], clients)
-                out.append(f"- throughput ≥ 30× rdflib-endpoint on the mix, {graph}, {clients} client(s): {r:.1f}× "
-                           f"({'met' if r >= 30 else 'missed'}; the bare ceiling: {fmt(bare)}×)")
+                out.append(f"- throughput ≥ 25× rdflib-endpoint on the {MIX}, {graph}, {clients} client(s): "
+                           f"{r:.1f}× ({'met' if r >= 25 else 'missed'}; the bare ceiling: {fmt(bare)}×)")
             c = rat.get("kgpub/ceiling", {}).get(MIX, {}).get(clients)
             if c is not None:
-                out.append(f"- throughput ≥ 80% of the bare ceiling on the mix, {graph}, {clients} client(s): "
+                out.append(f"- throughput ≥ 80% of the in-memory ceiling on the {MIX}, {graph}, {clients} client(s): "
                            f"{100 * c:.0f}% ({'met' if c >= 0.8 else 'missed'})")
     if q:
         figs = q["figures"]
@@ -108,8 +131,9 @@ def targets(results: dict) -> list[str]:
         starts = q.get("kgpub_start_seconds")
         if starts:
             s = sorted(starts)[len(starts) // 2]
-            out.append(f"- server start on an existing build < 2 s (to the first answered query): {s:.2f} s "
-                       f"({'met' if s < 2 else 'missed'})")
+            out.append(f"- server start on an existing build < 3 s (to the first answered query): {s:.2f} s "
+                       f"({'met' if s < 3 else 'missed'}); queries on the in-memory copy after "
+                       f"{fmt(q.get('kgpub_in_memory_seconds'), 2)} s")
     if b:
         first, last = b["scales"][0], b["scales"][-1]
         if last is not first:
@@ -132,7 +156,7 @@ def markdown(results: dict) -> str:
     lines += targets(results) + [""]
     for q in results.get("queries") or []:
         scale = f" on the {q['factor']}x corpus" if q.get("factor", 1) != 1 else ""
-        lines += [f"## Queries over HTTP{scale}", ""] + query_tables(q)
+        lines += [f"## Queries over HTTP{scale}", ""] + class_table(q) + query_tables(q)
         failures = q.get("failures") or {}
         for name, per in failures.items():
             lines.append(f"- {name} fails on: " + ", ".join(f"{k} ({v})" for k, v in per.items())

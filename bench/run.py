@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.buildbench import build_benchmark
 from bench.pagebench import page_benchmark
-from bench.queries import TEMPLATES
+from bench.queries import MIXES, TEMPLATES
 from bench.querybench import QuerySettings, query_benchmark
 from bench.report import markdown, plot
 from bench.scale import scaled_corpus
@@ -48,8 +48,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=int, default=300, help="most requests per cell and round (default: 300)")
     p.add_argument("--seconds", type=float, default=1.0, help="most seconds per cell and round (default: 1)")
     p.add_argument("--threads", type=int, default=8, help="server threads of kgpub and the ceiling (default: 8)")
-    p.add_argument("--queries", nargs="+", metavar="NAME", help="only these queries of the mix")
+    p.add_argument("--queries", nargs="+", metavar="NAME", help="only these queries of the mixes")
+    p.add_argument("--mix", choices=[m.split()[0] for m in MIXES],
+                   help="only the queries of this mix (default: both, the lookup and the analytic mix)")
+    p.add_argument("--workdir", type=Path, help="keep the query benchmark's builds here and reuse them in the next "
+                   "run with the same corpus (default: a temporary folder, removed)")
     p.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
+    p.add_argument("--on-disk", action="store_true", help="also measure kgpub without its in-memory copy "
+                   "(KGPUB_QUERY_MEMORY_MB=0, its queries on the on-disk store), as a before/after comparison")
     p.add_argument("--out", type=Path, default=RESULTS, help="where figures and plot go (default: bench/results)")
     return p
 
@@ -58,11 +64,14 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def corpus_build(corpus: Path, workdir: Path, factor: int = 1) -> Path:
-    """A build of the corpus (or of its scaled copy) for the query benchmark, in the benchmark's own folder."""
+def corpus_build(corpus: Path, workdir: Path, factor: int = 1, keep: bool = False) -> Path:
+    """A build of the corpus (or of its scaled copy) for the query benchmark, in the benchmark's own folder
+    (with `keep`, the build already there if there is one)."""
+    build_dir = workdir / f"query-build-{factor}x"
+    if (build_dir / "current").exists() and keep:
+        return build_dir
     if factor != 1:
         corpus = scaled_corpus(corpus, workdir / f"query-corpus-{factor}x", factor)
-    build_dir = workdir / f"query-build-{factor}x"
     subprocess.run([sys.executable, "-m", "kgpub.cli", "build", "--quiet", "--corpus", str(corpus),
                     "--build-dir", str(build_dir)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return build_dir
@@ -85,16 +94,19 @@ def stop(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     signal.signal(signal.SIGTERM, stop)
-    queries = [(n, q) for n, q in TEMPLATES if not args.queries or n in args.queries]
+    chosen = MIXES[f"{args.mix} mix"] if args.mix else [n for n, _ in TEMPLATES]
+    queries = [(n, q) for n, q in TEMPLATES if n in chosen and (not args.queries or n in args.queries)]
     results: dict = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
-    workdir = Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kgpub-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     try:
         if args.only in (None, "query"):
             settings = QuerySettings(tuple(args.clients), args.rounds, args.requests, args.seconds, args.threads,
-                                     rdflib=not args.no_rdflib)
+                                     rdflib=not args.no_rdflib, on_disk=args.on_disk)
             for factor in args.query_scales:
-                figures = query_benchmark(corpus_build(args.corpus, workdir, factor), queries, settings)
+                build_dir = corpus_build(args.corpus, workdir, factor, keep=args.workdir is not None)
+                figures = query_benchmark(build_dir, queries, settings)
                 figures["factor"] = factor
                 results.setdefault("queries", []).append(figures)
                 save(results, args.out)
@@ -109,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             results["build"] = build_benchmark(args.corpus, args.scales, repeats, workdir,
                                                tuple(args.incremental_at), args.incremental_repeats)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
     print(save(results, args.out))
     return 0
 

@@ -35,6 +35,7 @@ class Config:
     browse_page_size: int = 1000  # entities per page of a browse list, most mentioned first
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 4
+    query_memory_mb: int = 4096  # largest in-memory copy of the graph the query workers share; 0: query on disk
     service_allowlist: tuple[str, ...] = ()
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"  # `kgpub link` asks it for candidates
     wikidata_min_interval: float = 1.0  # seconds between two live queries (Wikimedia asks for restraint)

@@ -153,10 +153,10 @@ class PagePool(QueryEngine):
         self.config = config
         self.spec = spec
         mp.get_context(self.start_method).set_forkserver_preload(PRELOAD)
-        super().__init__(workers, timeout, queue_wait=timeout)
+        super().__init__(workers, timeout, queue_wait=timeout, memory_mb=0)  # pages read the store on disk
 
     def spawn(self) -> Worker:
-        return Worker(self.context, page_worker, (self.config, self.spec))
+        return Worker.spawn(self.context, page_worker, (self.config, self.spec))
 
     def _replace(self, worker: Worker) -> None:
         """Stop the worker's page now; reap it and start its successor without keeping the client waiting."""

@@ -32,7 +32,8 @@ def serve(config: Config, data_files: list[Path] | None = None, store_url: str |
     if store_url:
         source, engine = remote_source(config, source, local_store, store_url)
     else:
-        engine = QueryEngine(config.max_concurrent_queries, config.query_timeout)
+        engine = QueryEngine(config.max_concurrent_queries, config.query_timeout,
+                             memory_mb=config.query_memory_mb)
     app = create_app(config, source, engine)
     pages = PagePool(config, source_spec(source), config.page_workers, config.request_timeout)
     app.wsgi_app = BoundedSite(app.wsgi_app, pages, common_headers(SECURITY_HEADERS), config.max_body_bytes)

@@ -11,7 +11,7 @@ from bench import endpoints
 from bench.buildbench import build_benchmark
 from bench.pagebench import page_benchmark
 from bench.queries import TEMPLATES, interleaved, parameters, workload
-from bench.querybench import IN_PROCESS, MIX, QuerySettings, query_benchmark
+from bench.querybench import IN_PROCESS, QuerySettings, query_benchmark
 from bench.report import markdown, plot
 from bench.scale import perturb, scaled_corpus
 from kgpub.builds import current_build
@@ -27,14 +27,17 @@ def test_query_benchmark_measures_every_endpoint(built):
     results = query_benchmark(config.build_dir, TEMPLATES[:1], settings)
     names = ["kgpub", "ceiling", IN_PROCESS] + (["rdflib-endpoint"] if settings.rdflib else [])
     assert results["failures"] == {}
+    mix = "lookup mix"  # the mix the first template belongs to
     for name in names:
-        for query in (TEMPLATES[0][0], MIX):
+        for query in (TEMPLATES[0][0], mix):
             cell = results["figures"][name][query]["1"]
             assert cell["requests"] == 3 and cell["errors"] == 0 and cell["qps"] > 0 and cell["p95_ms"] > 0
-    assert results["ratios"]["kgpub/ceiling"][MIX]["1"] > 0
+    assert results["ratios"]["kgpub/ceiling"][mix]["1"] > 0
+    assert results["class_ratios"]["kgpub/ceiling"]["lookups"]["1"] > 0
+    assert results["kgpub_in_memory_seconds"] >= results["start_seconds"]["kgpub"]
     assert len(results["kgpub_start_seconds"]) == 1
     report = markdown({"started": "now", "machine": "test", "queries": [results]})
-    assert f"| {TEMPLATES[0][0]} |" in report and "kgpub ÷ ceiling" in report
+    assert f"| {TEMPLATES[0][0]} |" in report and "kgpub ÷ ceiling" in report and "| lookups |" in report
     json.dumps(results)  # the figures are written as JSON
 
 

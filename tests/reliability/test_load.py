@@ -11,17 +11,26 @@ SECONDS = 12
 
 
 def worker_processes(server_pid: int) -> list[int]:
-    """The query worker processes the server runs now (children started by multiprocessing's spawn)."""
-    out = []
+    """The query processes the server runs now: its descendants started by multiprocessing's spawn (workers on
+    the on-disk store, the process holding the in-memory copy, and the workers that one forked)."""
+    parents, query_processes = {}, set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == server_pid and b"multiprocessing.spawn" in cmdline and b"spawn_main" in cmdline:
-            out.append(int(stat.parent.name))
-    return out
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        if b"multiprocessing.spawn" in cmdline and b"spawn_main" in cmdline:
+            query_processes.add(pid)
+
+    def descends(pid: int) -> bool:
+        while pid in parents and pid != server_pid:
+            pid = parents[pid]
+        return pid == server_pid
+
+    return sorted(pid for pid in query_processes if descends(pid))
 
 
 def test_every_ordinary_query_is_answered_while_runaway_queries_are_stopped(served):
