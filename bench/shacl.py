@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 ROOT = Path(__file__).resolve().parent.parent
 # The suites stand in shared/ beside the project (KGPUB_W3C_SUITES to point elsewhere), as for the SPARQL tests.
-W3C = Path(os.environ.get("KGPUB_W3C_SUITES", ROOT.parent.parent / "shared" / "w3c"))
+W3C = Path(os.environ.get("KGPUB_W3C_SUITES", ROOT.parent / "shared" / "w3c"))
 SHACL_SUITE = W3C / "shacl" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
