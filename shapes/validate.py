@@ -639,6 +639,8 @@ def report_graph(report: Report) -> Graph:
         g.add((result, SH.sourceShape, v.shape))
         if isinstance(v.shape, BNode) and shapes is not None:
             g += shapes.cbd(v.shape)  # a blank shape travels with its description, as pyshacl reports it
+            if v.node_shape is not None and v.node_shape != v.shape:
+                g.add((v.node_shape, SH.property, v.shape))  # and with the named shape a reader looks up
         if v.value is not None:
             g.add((result, SH.value, v.value))
         if v.path is not None:
