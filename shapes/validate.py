@@ -405,13 +405,35 @@ def shape_checks(shapes: Graph, shape: Node, target: str, node_shape: Node, kept
 def roots(shapes: Graph) -> list[Node]:
     """The shapes with targets (explicit, or a shape that is also a class): where validation starts."""
     found = {s for s in shapes.subjects(RDF.type, SH.NodeShape) if is_implicit_class(shapes, s)}
-    for predicate in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
+    for predicate in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target):
         found |= set(shapes.subjects(predicate, None))
     return sorted(found)
 
 
+def custom_parameters(shapes: Graph) -> set[Node]:
+    """The parameters of the constraint components the shapes graph declares itself (SHACL-SPARQL)."""
+    return {p for component in shapes.subjects(RDF.type, SH.ConstraintComponent)
+            for parameter in shapes.objects(component, SH.parameter) for p in shapes.objects(parameter, SH.path)}
+
+
+def uses_custom_component(shapes: Graph, shape: Node, parameters: set[Node]) -> Node | None:
+    """A parameter of a declared constraint component that the shape, or a property shape of it, states."""
+    for predicate in shapes.predicates(shape):
+        if predicate in parameters:
+            return predicate
+    for prop in shapes.objects(shape, SH.property):
+        if (found := uses_custom_component(shapes, prop, parameters)) is not None:
+            return found
+    return None
+
+
 def compile_root(shapes: Graph, root: Node, kept: bool = True) -> list[Check]:
     """Every check of one targeted shape; Unsupported (naming the feature and the shape) if any is not compiled."""
+    if shapes.value(root, SH.target) is not None:
+        raise Unsupported("sh:target (a SPARQL-based target)", root)
+    parameters = custom_parameters(shapes)
+    if parameters and (used := uses_custom_component(shapes, root, parameters)) is not None:
+        raise Unsupported(f"the constraint component declared with parameter {short(shapes, used)}", root)
     target = target_pattern(shapes, root)
     if target is None:
         return []
@@ -506,7 +528,7 @@ def library_shapes(shapes: Graph, compiled: list[Node]) -> Graph:
     for triple in shapes:
         rest.add(triple)
     for shape in compiled:
-        for predicate in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
+        for predicate in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target):
             rest.remove((shape, predicate, None))
         rest.remove((shape, RDF.type, RDFS.Class))
         rest.remove((shape, RDF.type, OWL.Class))
