@@ -581,7 +581,10 @@ def kept_datatypes(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> b
     library, which is slower but exact.
     """
     names = [str(d).rsplit("#", 1)[1] for group in STORE_MERGES.values() for d in group]
-    if any(f"#{name}>".encode() in data for name in names):
+    # Fewer searches than names: "Integer>" ends nonNegativeInteger and its three kin, "#unsigned" starts four.
+    needles = {b"Integer>" if n.endswith("Integer") else b"#unsigned" if n.startswith("unsigned") else f"#{n}>".encode()
+               for n in names}
+    if any(needle in data for needle in needles):
         return False
     if fmt == ox.RdfFormat.N_TRIPLES or fmt == ox.RdfFormat.N_QUADS:
         return True
