@@ -75,11 +75,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except Exception as err:  # a parse error of the user's file: say which and why
         print(f"error: {path}: cannot be read as RDF: {err}", file=sys.stderr)
         return 2
+    for shape, reason in report.delegated.items():
+        if not config.quiet:
+            print(f"note: {shape.n3()} checked by pyshacl: the compiler does not check {reason}", file=sys.stderr)
     if args.format == "human":
         print(report.summary())
-        for shape, reason in report.delegated.items():
-            if not config.quiet:
-                print(f"note: {shape.n3()} checked by pyshacl: the compiler does not check {reason}", file=sys.stderr)
     else:
         sys.stdout.write(report.graph.serialize(format=REPORT_FORMATS[args.format]))
     return 0 if report.conforms else 1
