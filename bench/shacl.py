@@ -28,6 +28,7 @@ MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ENGINES = ("gate", "compiler", "pyshacl", "pyrudof")
+MEMORY_LIMIT = 10 * 2**30  # an engine that needs more fails rather than starve the machine's other users
 
 Key = tuple[str, str, str]
 
@@ -230,7 +231,8 @@ def measure(engine: str, path: Path, timeout: float) -> str:
     """One engine on one graph in a fresh process (peak memory is the process's own); a row of figures."""
     command = [sys.executable, "-m", "bench.shacl", "--measure", engine, str(path)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT)))
     except subprocess.TimeoutExpired:
         return f"over {timeout:.0f} s"
     if done.returncode:

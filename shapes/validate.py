@@ -50,7 +50,8 @@ NOT_CONSTRAINTS = {RDF.type, SH.path, SH.name, SH.description, SH.message, SH.se
 LIBRARY_ONLY = {SH["and"], SH["not"], SH.xone, SH.node, SH.qualifiedValueShape, SH.closed, SH.languageIn}
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 RDFLIB_FORMATS = {ox.RdfFormat.N_TRIPLES: "nt", ox.RdfFormat.TURTLE: "turtle", ox.RdfFormat.RDF_XML: "xml",
-                  ox.RdfFormat.N_QUADS: "nquads", ox.RdfFormat.TRIG: "trig", ox.RdfFormat.N3: "n3"}
+                  ox.RdfFormat.N_QUADS: "nquads", ox.RdfFormat.TRIG: "trig", ox.RdfFormat.N3: "n3",
+                  ox.RdfFormat.JSON_LD: "json-ld"}
 
 
 class ShapesError(Exception):
