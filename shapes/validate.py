@@ -1,4 +1,4 @@
-"""SHACL validation as plain SPARQL over pyoxigraph: shapes/*.ttl compiled to one query per constraint."""
+"""SHACL validation: each shape compiled to SPARQL over pyoxigraph, or, where that is not exact, checked by pyshacl."""
 from __future__ import annotations
 
 import gzip
