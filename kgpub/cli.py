@@ -39,9 +39,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld", "xml": "xml"}
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0 if the data conform, 1 if not, 2 if the data or shapes cannot be read."""
     from kgpub.builds import NoBuildError, current_build
-    from shapes.validate import validate_file
+    from shapes.validate import ShapesError, validate_file
     config = config_from(args)
     if args.file:
         path = Path(args.file)
@@ -52,15 +56,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
         path = build.file(next(d["name"] for d in build.manifest["dumps"] if d["name"].endswith(".nt.gz")))
-    if not path.exists():
-        print(f"error: {path}: no such file", file=sys.stderr)
-        return 2
+    shapes = Path(args.shapes) if args.shapes else None
+    for given in (path, shapes):
+        if given is not None and not given.exists():
+            print(f"error: {given}: no such file", file=sys.stderr)
+            return 2
+    if shapes is not None:
+        try:
+            from shapes.validate import load_shapes
+            load_shapes(shapes)
+        except Exception as err:  # the user's shapes file: say which and why
+            print(f"error: {shapes}: cannot be read as RDF shapes: {err}", file=sys.stderr)
+            return 2
     try:
-        report = validate_file(path)
+        report = validate_file(path, shapes)
+    except ShapesError as err:
+        print(f"error: {shapes or 'the shapes'}: {err}", file=sys.stderr)
+        return 2
     except Exception as err:  # a parse error of the user's file: say which and why
         print(f"error: {path}: cannot be read as RDF: {err}", file=sys.stderr)
         return 2
-    print(report.summary())
+    for shape, reason in report.delegated.items():
+        if not config.quiet:
+            print(f"note: {shape.n3()} checked by pyshacl: the compiler does not check {reason}", file=sys.stderr)
+    if args.format == "human":
+        print(report.summary())
+    else:
+        sys.stdout.write(report.graph.serialize(format=REPORT_FORMATS[args.format]))
     return 0 if report.conforms else 1
 
 
@@ -217,9 +239,16 @@ def parser() -> argparse.ArgumentParser:
                         "(default: skip it and list it in the build's manifest)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("validate", help="SHACL-validate the current build or any RDF file", epilog=EPILOG)
+    p = sub.add_parser("validate", help="SHACL-validate the current build or any RDF file", epilog=EPILOG,
+                       description="Validate RDF data against SHACL shapes, as pyshacl's command line does. "
+                                   "Exit status 0: the data conform; 1: they do not; 2: a file cannot be read.")
     p.add_argument("file", nargs="?", help="an RDF file (.ttl, .nt, .jsonld, .rdf, optionally .gz); "
                                            "default: the current build")
+    p.add_argument("--shapes", "-s", help="a SHACL shapes file (default: the project's shapes, with its ontology "
+                                          "loaded beside the data for rdfs:subClassOf)")
+    p.add_argument("--format", "-f", choices=["human", *REPORT_FORMATS], default="human",
+                   help="human: results grouped by message (default); otherwise the sh:ValidationReport in "
+                        "that RDF syntax")
     add_common(p)
     p.set_defaults(func=cmd_validate)
 

@@ -315,12 +315,27 @@ def shapes():
 
 
 @bp.route("/validation")
+@bp.route("/validation.ttl")
 def validation():
+    """The build's sh:ValidationReport: Turtle at /validation.ttl, else a grouped page or RDF as Accept asks."""
     build, _ = source()
     report = (build.manifest.get("validation") or {}).get("report")
     if not report:
         abort(404)
-    return Response(build.file(report).read_bytes(), content_type="text/turtle; charset=utf-8")
+    path = build.file(report)
+    media = "text/turtle" if request.path.endswith(".ttl") else media_for(None)
+    if media == "text/html":
+        from server.validation import report_groups
+        conforms, total, groups = report_groups(path)
+        return render_template("validation.html", title="Validation", conforms=conforms, total=total,
+                               groups=groups, build_id=build.build_id, **page_context())
+    if media in GRAPH_FORMATS and media != "text/turtle":
+        from rdflib import Graph
+        fmt = {"application/n-triples": "nt", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
+               "text/plain": "nt"}[media]
+        return Response(Graph().parse(path).serialize(format=fmt), content_type=media + "; charset=utf-8",
+                        headers={"Vary": "Accept"})
+    return Response(path.read_bytes(), content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
 
 @bp.route("/.well-known/void")
