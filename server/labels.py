@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import re
 
-# The kinds of the site (IRI segments) and the local names of the graph's classes, as a reader names them.
+from ontology.kinds import BROWSED
+
+# The kinds of the site (IRI segments) and the local names of the graph's classes, as a reader names them (a class
+# two kinds share by its first kind: schema:CreativeWork is "Work").
 KIND_LABELS = {
-    "person": "Person", "work": "Work", "congress": "Congress", "event": "Congress",
-    "organization": "Organisation", "quotation": "Quotation", "document": "Document",
-    "date": "Date", "datemention": "Date", "annotation": "Annotation", "creativework": "Work",
+    **{local.lower(): kind.label for kind in reversed(BROWSED) for local in
+       (kind.name, *(str(c).rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in kind.classes))},
+    "date": "Date", "datemention": "Date", "annotation": "Annotation",
 }
 IRREGULAR_PLURALS = {"person": "persons", "analysis": "analyses", "thesis": "theses", "index": "indexes"}
 
