@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -23,7 +23,6 @@ class Document:
     doc_id: str
     text: str
     path: Path | None = None
-    meta: dict = field(default_factory=dict, compare=False, hash=False)
 
     @cached_property
     def normalized(self) -> Normalized:
@@ -32,9 +31,6 @@ class Document:
     @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-    def line_of(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
 
 
 def decode(path: Path, data: bytes) -> str:
