@@ -5,13 +5,11 @@ import re
 
 from ontology.kinds import BROWSED
 
-# The kinds of the site (IRI segments) and the local names of the graph's classes, as a reader names them (a class
-# two kinds share by its first kind: schema:CreativeWork is "Work").
-KIND_LABELS = {
-    **{local.lower(): kind.label for kind in reversed(BROWSED) for local in
-       (kind.name, *(str(c).rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in kind.classes))},
-    "date": "Date", "datemention": "Date", "annotation": "Annotation",
-}
+# The kinds of the site (IRI segments) and the local names of the graph's classes, as a reader names them.
+KIND_LABELS = {"date": "Date", "datemention": "Date", "annotation": "Annotation"}
+for _kind in reversed(BROWSED):  # a class two kinds share is named by the first: schema:CreativeWork is "Work"
+    for _name in (_kind.name, *map(str, _kind.classes)):
+        KIND_LABELS[re.split(r"[#/]", _name)[-1].lower()] = _kind.label
 IRREGULAR_PLURALS = {"person": "persons", "analysis": "analyses", "thesis": "theses", "index": "indexes"}
 
 
