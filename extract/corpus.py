@@ -50,9 +50,6 @@ class Document:
         """Spans of the text the source's markup marks as `kind` ("title", "quote", "heading", "info"...)."""
         return [(s, e) for k, s, e, _ in self.meta.get("evidence", ()) if k == kind]
 
-    def line_of(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
-
 
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 text of a corpus file, or a CorpusError naming the file and line of the first bad byte."""

@@ -13,18 +13,10 @@ from extract.model import Entity, Mention
 from extract.pipeline import DocumentMentions
 from extract.resolve import ResolvedCorpus, attribute_own_words
 from extract.structure import sentence_around
+from ontology.kinds import DOCUMENT, SEGMENTS, kind_of
 from ontology.vocab import BIBO, DCTERMS, KG, OA, OWL, RDF, RDFS, SCHEMA, TIME, WD, XSD
 
 Triple = tuple[Node, Node, Node]
-KIND_PATHS = {"person": "person", "work": "work", "congress": "congress", "organization": "organization",
-              "quotation": "quotation", "document": "document", "date": "date", "annotation": "annotation"}
-KIND_CLASSES = {
-    "person": (KG.Person, SCHEMA.Person),
-    "work": (KG.Work, SCHEMA.CreativeWork),
-    "congress": (KG.Congress, SCHEMA.Event),
-    "organization": (KG.Organization, SCHEMA.Organization),
-    "quotation": (KG.Quotation, SCHEMA.Quotation),
-}
 DATE_PROPERTIES = {"day": (TIME.inXSDDate, XSD.date), "month": (TIME.inXSDgYearMonth, XSD.gYearMonth),
                    "year": (TIME.inXSDgYear, XSD.gYear)}
 
@@ -36,7 +28,9 @@ class Minter:
         self.base = base_iri if base_iri.endswith("/") else base_iri + "/"
 
     def iri(self, kind: str, slug: str) -> URIRef:
-        return URIRef(f"{self.base}{KIND_PATHS[kind]}/{quote(slug, safe='-._~')}")
+        if kind not in SEGMENTS:
+            raise KeyError(f"no IRI segment {kind!r}; add the kind to ontology/kinds.py")
+        return URIRef(f"{self.base}{kind}/{quote(slug, safe='-._~')}")
 
     def entity(self, entity: Entity) -> URIRef:
         return self.iri(entity.kind, entity.key)
@@ -76,7 +70,7 @@ def date_triples(minter: Minter, value: str) -> Iterator[Triple]:
 def entity_triples(minter: Minter, entity: Entity, corpus: ResolvedCorpus) -> Iterator[Triple]:
     """The contract's triples and the ontology's for one person, work, congress, organisation or quotation."""
     node = minter.entity(entity)
-    for cls in KIND_CLASSES[entity.kind]:
+    for cls in kind_of(entity.kind).classes:
         yield node, RDF.type, cls
     if entity.kind == "quotation":
         yield node, SCHEMA.text, Literal(entity.name)
@@ -87,7 +81,7 @@ def entity_triples(minter: Minter, entity: Entity, corpus: ResolvedCorpus) -> It
             yield node, SCHEMA.alternateName, Literal(alt)
     if entity.qid:
         yield node, OWL.sameAs, WD[entity.qid]
-    yield from FACT_WRITERS[entity.kind](minter, node, entity, corpus)
+    yield from FACT_WRITERS.get(entity.kind, no_facts)(minter, node, entity, corpus)
 
 
 def linked(corpus: ResolvedCorpus, minter: Minter, kind: str, key: str | None) -> URIRef | None:
@@ -142,8 +136,8 @@ def no_facts(minter: Minter, node: URIRef, entity: Entity, corpus: ResolvedCorpu
     return iter(())
 
 
-FACT_WRITERS = {"person": no_facts, "organization": no_facts, "work": work_facts,
-                "congress": congress_facts, "quotation": quotation_facts}
+# The facts each kind states besides its classes and names (a kind not listed states none).
+FACT_WRITERS = {"work": work_facts, "congress": congress_facts, "quotation": quotation_facts}
 
 
 def body_of(minter: Minter, corpus: ResolvedCorpus, m: Mention) -> URIRef | None:
@@ -181,8 +175,8 @@ def document_triples(minter: Minter, corpus: ResolvedCorpus, dm: DocumentMention
     """A document's bibliographic record, its text, its mentions and every annotation on it."""
     doc = dm.doc
     node = minter.document(doc.doc_id)
-    yield node, RDF.type, KG.Document
-    yield node, RDF.type, SCHEMA.CreativeWork
+    for cls in DOCUMENT.classes:
+        yield node, RDF.type, cls
     yield node, DCTERMS.identifier, Literal(doc.doc_id)
     title = (record.title if record else "") or doc.doc_id
     yield node, SCHEMA.name, Literal(title)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("person", "work", "congress", "organization", "date", "quotation")
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -12,6 +10,7 @@ class Mention:
 
     `start`/`end` are code-point offsets into the raw text (end exclusive); `key` identifies the
     thing the span is about (a record id, a date value, a quotation's normalised text...).
+    `kind` is one of ontology/kinds.py MENTION_KINDS.
     `attrs` carries kind-specific facts (a congress's ordinal, a quotation's cited volume...).
     """
 

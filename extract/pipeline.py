@@ -1,7 +1,6 @@
 """The extraction pipeline: one document at a time, text -> mentions of every kind, in text order."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from extract.congresses import extract_congresses
@@ -13,10 +12,6 @@ from extract.quotations import extract_quotations
 from extract.registry import Registry
 from extract.structure import boilerplate_spans
 from extract.works import extract_works
-
-# Bump when an extractor changes what it finds, so cached results of older versions are not reused.
-EXTRACTOR_VERSION = "1"
-
 
 @dataclass
 class DocumentMentions:
@@ -44,6 +39,3 @@ def extract_document(doc: Document, registry: Registry) -> DocumentMentions:
     quotations = extract_quotations(doc, persons, works, excluded)
     mentions = sorted(persons + works + congresses + dates + quotations, key=lambda m: (m.start, m.end, m.kind))
     return DocumentMentions(doc, mentions)
-
-
-ExtractFn = Callable[[Document, Registry], DocumentMentions]

@@ -7,10 +7,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ontology.kinds import KINDS
 from ontology.names import name_key
 
 # The TOML array name of each kind of record.
-TABLES = {"person": "person", "work": "work", "organization": "organization", "congress": "congress"}
+TABLES = {kind.name: kind.records for kind in KINDS if kind.records}
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 
 

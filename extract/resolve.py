@@ -11,6 +11,7 @@ from extract.model import Entity, Mention
 from extract.pipeline import DocumentMentions
 from extract.quotations import fold_words, quotation_key
 from extract.registry import Registry, slugify
+from ontology.kinds import KINDS
 
 POSSESSIVE = re.compile(r"(?:'s|s')$")
 
@@ -271,7 +272,7 @@ def attribute_own_words(corpus: ResolvedCorpus, authors: dict[str, str | None]) 
 def resolve(corpus: list[DocumentMentions], registry: Registry) -> ResolvedCorpus:
     """All documents' mentions -> entities keyed by (kind, key)."""
     entities: dict[tuple[str, str], Entity] = {}
-    for kind in ("person", "work"):
+    for kind in [k.name for k in KINDS if k.by_name]:
         entities.update(resolve_named(kind, [m for d in corpus for m in d.of_kind(kind)], registry))
     resolve_congresses(corpus, registry, entities)
     resolve_quotations(corpus, entities)

@@ -1,4 +1,4 @@
-"""Document structure: site boilerplate lines, header lines, footnotes and paragraphs of a corpus text."""
+"""Document structure: site boilerplate lines, header lines, footnotes and editorial notes of a corpus text."""
 from __future__ import annotations
 
 import re
@@ -25,7 +25,6 @@ NUMBERED_NOTE_LINE = re.compile(r"^[ \t]*(?P<mark>\d{1,3})\.[ \t]+(?P<body>[^\n]
                                 r"[ \t]*[\dIVXLC][^\n]*)$", re.M)
 # An editorial remark in brackets: "[Transcriber's Note: See Lenin's ... -- DJR]".
 EDITORIAL_NOTE = re.compile(r"\[(?P<mark>(?:Transcriber|Editor|Translator)'?s?'? [Nn]ote):?[ \t]*(?P<body>[^\]\n]+)\]")
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -74,18 +73,6 @@ def numbered_notes(text: str) -> list[Span]:
 def editorial_notes(text: str) -> list[Span]:
     """Bracketed remarks of a transcriber, editor or translator."""
     return [Span(m.start("body"), m.end("body"), "editorial") for m in EDITORIAL_NOTE.finditer(text)]
-
-
-def paragraphs(text: str) -> list[Span]:
-    """Paragraph spans: text between blank lines."""
-    out, last = [], 0
-    for m in PARAGRAPH_BREAK.finditer(text):
-        if text[last:m.start()].strip():
-            out.append(Span(last, m.start(), "paragraph"))
-        last = m.end()
-    if text[last:].strip():
-        out.append(Span(last, len(text), "paragraph"))
-    return out
 
 
 def inside(spans: list[Span], start: int, end: int) -> bool:

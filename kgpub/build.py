@@ -20,6 +20,7 @@ from extract.registry import RecordError, load_registry, name_key
 from kgpub.builds import LIFE_DATES, Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
 from kgpub.fingerprint import input_fingerprint, rules_fingerprint
+from ontology.kinds import kind_of
 
 if TYPE_CHECKING:
     from shapes.validate import Report
@@ -145,7 +146,7 @@ def attach_qids(resolved, registry) -> list[str]:
     """Give entities without a record the QID of the [[qid]] entry of their name; the names left over."""
     used = set()
     for entity in resolved.entities.values():
-        if entity.qid is None and entity.kind != "quotation":
+        if entity.qid is None and kind_of(entity.kind).linked:
             entity.qid = registry.qid_for(entity.kind, entity.name)
             if entity.qid:
                 used.add((entity.kind, name_key(entity.name)))

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from kgpub.config import Config, load_config
+from ontology.kinds import KINDS, MENTION_KINDS
 from server.labels import counted
 
 EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g. KGPUB_PORT=9000."
@@ -129,8 +130,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"build {m['build_id']} ({m['created']}): {m['triples']} triples")
     print("\nentities per class (linked to Wikidata / all):")
-    for kind, n in m["entities"].items():
-        print(f"  {kind:<14}{m.get('linked', {}).get(kind, 0):>5} / {n}")
+    for kind in KINDS:
+        print(f"  {kind.name:<14}{m.get('linked', {}).get(kind.name, 0):>5} / {m['entities'].get(kind.name, 0)}")
     print("\nmentions per document:")
     for doc in m["documents"]:
         print(f"  {doc['id']}: " + ", ".join(counted(n, k) for k, n in doc["mentions"].items()))
@@ -310,7 +311,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="show what the extractors find in one text, with spans and rules",
                        epilog=EPILOG)
     p.add_argument("file", help="a .txt, .html or .htm file")
-    p.add_argument("--kind", choices=["person", "work", "congress", "date", "quotation"],
+    p.add_argument("--kind", choices=MENTION_KINDS,
                    help="only this kind of mention")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_extract)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +44,8 @@ class Config:
     store_graph: str = ""  # the stable graph `kgpub publish` switches and `serve --store` reads; "" = <base_iri>graph
     title: str = "Dictatorship of the Proletariat: a knowledge graph of texts and quotations"
     license: str = "https://creativecommons.org/licenses/by/4.0/"
-    publisher: str = "kgpub"
     quiet: bool = False
     strict: bool = False  # a corpus file that cannot be read (or has bytes that do not decode) stops the build
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Relative paths mean the working directory of the command that read the configuration; made absolute
@@ -94,6 +92,6 @@ def load_config(environ: dict[str, str] | None = None, **overrides) -> Config:
     from_env = {}
     for f in dataclasses.fields(Config):
         raw = environ.get(ENV_PREFIX + f.name.upper())
-        if raw is not None and f.name != "extra":
+        if raw is not None:
             from_env[f.name] = _coerce(f.type, raw)
     return Config().with_overrides(**from_env).with_overrides(**overrides)

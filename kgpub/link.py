@@ -20,9 +20,10 @@ from kgpub import __version__
 from kgpub.builds import current_build
 from kgpub.config import Config
 from kgpub.enrichment import AUTHORITIES, FACTS_FILE, image_file, load_facts
+from ontology.kinds import KINDS
 from ontology.vocab import KG, OA, SCHEMA, TIME, WD, WDT
 
-KINDS = {"person": KG.Person, "work": KG.Work, "congress": KG.Congress, "organization": KG.Organization}
+LINKED_KINDS = tuple(kind for kind in KINDS if kind.linked)
 PROPOSALS = "proposals.toml"
 TYPES = "types.toml"
 QIDS_FILE = "qids.toml"
@@ -74,10 +75,10 @@ def _qid(iri: str | None) -> str | None:
 def unlinked_entities(store: ox.Store, registry: Registry) -> list[Unlinked]:
     """Persons, works, congresses and organisations of the store that carry no owl:sameAs yet."""
     out: dict[str, Unlinked] = {}
-    for kind, cls in KINDS.items():
-        for row in _q(store, f"SELECT ?e ?name WHERE {{ ?e a <{cls}> ; schema:name ?name "
+    for kind in LINKED_KINDS:
+        for row in _q(store, f"SELECT ?e ?name WHERE {{ ?e a <{kind.own_class}> ; schema:name ?name "
                              "FILTER NOT EXISTS { ?e owl:sameAs ?any } }"):
-            out[row["e"]] = Unlinked(row["e"], kind, row["name"], {row["name"]})
+            out[row["e"]] = Unlinked(row["e"], kind.name, row["name"], {row["name"]})
     for row in _q(store, "SELECT ?e ?alt WHERE { ?e schema:alternateName ?alt }"):
         if row["e"] in out:
             out[row["e"]].names.add(row["alt"])
@@ -114,10 +115,10 @@ def unlinked_entities(store: ox.Store, registry: Registry) -> list[Unlinked]:
 def link_counts(store: ox.Store) -> dict[str, tuple[int, int]]:
     """(linked, all) per kind of entity in the store."""
     counts = {}
-    for kind, cls in KINDS.items():
-        row = _q(store, f"SELECT (COUNT(DISTINCT ?e) AS ?all) (COUNT(DISTINCT ?l) AS ?linked) WHERE {{ ?e a <{cls}> "
-                        "OPTIONAL { ?e owl:sameAs ?q BIND(?e AS ?l) } }")[0]
-        counts[kind] = (int(row["linked"]), int(row["all"]))
+    for kind in LINKED_KINDS:
+        row = _q(store, f"SELECT (COUNT(DISTINCT ?e) AS ?all) (COUNT(DISTINCT ?l) AS ?linked) WHERE {{ "
+                        f"?e a <{kind.own_class}> OPTIONAL {{ ?e owl:sameAs ?q BIND(?e AS ?l) }} }}")[0]
+        counts[kind.name] = (int(row["linked"]), int(row["all"]))
     return counts
 
 
@@ -530,7 +531,7 @@ ENRICH_FACTS = {"born": "wdt:P569", "died": "wdt:P570", "image": "wdt:P18",
 
 def linked_qids(registry: Registry) -> list[str]:
     """Every QID of the records (attached or not): the items the next build links to."""
-    found = {r.qid for kind in KINDS for r in registry.of_kind(kind) if r.qid}
+    found = {r.qid for kind in LINKED_KINDS for r in registry.of_kind(kind.name) if r.qid}
     found |= {str(e.get("qid")) for e in registry.unattached if QID.match(str(e.get("qid")))}
     return sorted(found, key=lambda q: int(q[1:]))
 

@@ -5,14 +5,13 @@ from flask import current_app, request
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ontology.kinds import KINDS
 from ontology.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF, SCHEMA, SD, SH, SHAPES_IRI, VOID, new_graph
 from kgpub.output import property_partitions as count_partitions
 from server.results import GRAPH_FORMATS
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
                   "application/rdf+xml": "xml", "text/plain": "nt"}
-CLASS_COUNTS = {"person": SCHEMA.Person, "work": SCHEMA.CreativeWork, "congress": SCHEMA.Event,
-                "organization": SCHEMA.Organization, "quotation": SCHEMA.Quotation}
 
 
 _PARTITIONS: dict[str, dict[str, tuple[int, int]]] = {}
@@ -75,14 +74,12 @@ def void_graph(manifest: dict, root: str, properties: dict[str, tuple[int, int]]
     validation = manifest.get("validation") or {}
     if validation.get("report"):
         g.add((dataset, URIRef(str(DCTERMS) + "hasPart"), URIRef(root + "validation")))
-    for kind, count in manifest.get("entities", {}).items():
-        cls = CLASS_COUNTS.get(kind)
-        if cls is None:
-            continue
-        partition = BNode("class-" + kind)
+    counts = manifest.get("entities", {})
+    for kind in () if manifest.get("sources") else KINDS:  # RDF files served as given have no kinds
+        partition = BNode("class-" + kind.name)
         g.add((dataset, VOID.classPartition, partition))
-        g.add((partition, VOID["class"], cls))
-        g.add((partition, VOID.entities, Literal(count)))
+        g.add((partition, VOID["class"], kind.own_class))
+        g.add((partition, VOID.entities, Literal(counts.get(kind.name, 0))))
     g.add((dataset, VOID.properties, Literal(len(properties or {}))))
     for index, (prop, (triples, subjects)) in enumerate(sorted((properties or {}).items())):
         partition = BNode(f"property-{index}")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ontology.vocab import KG, sparql_prefixes
+from ontology.kinds import BROWSED
+from ontology.vocab import KG, OA, sparql_prefixes
 
 PREFIXES = sparql_prefixes()
 KG_DOCUMENT = KG.Document
@@ -160,10 +161,12 @@ def label_of(store: ox.Store, iri: str) -> str | None:
 
 
 def counts(store: ox.Store) -> dict[str, int]:
-    rows = query(store, """SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {
-        VALUES ?c { schema:Person kg:Work schema:Event schema:Organization schema:Quotation kg:Document oa:Annotation }
-        ?x a ?c } GROUP BY ?c""")
-    return {value(r["c"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]: int(r["n"].value) for r in rows}
+    """The number of entities of each kind, of documents and of annotations, by kind name ("annotation")."""
+    classes = {str(kind.own_class): kind.name for kind in BROWSED} | {str(OA.Annotation): "annotation"}
+    values = " ".join(f"<{c}>" for c in classes)
+    rows = query(store, f"""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?x a ?c }}
+        GROUP BY ?c""")
+    return {classes[value(r["c"])]: int(r["n"].value) for r in rows}
 
 
 def entities_of(store: ox.Store, cls: str, limit: int = 2000, offset: int = 0) -> list[dict]:

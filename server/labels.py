@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
+from ontology.kinds import BROWSED
+
 # The kinds of the site (IRI segments) and the local names of the graph's classes, as a reader names them.
-KIND_LABELS = {
-    "person": "Person", "work": "Work", "congress": "Congress", "event": "Congress",
-    "organization": "Organisation", "quotation": "Quotation", "document": "Document",
-    "date": "Date", "datemention": "Date", "annotation": "Annotation", "creativework": "Work",
-}
+KIND_LABELS = {"date": "Date", "datemention": "Date", "annotation": "Annotation"}
+for _kind in reversed(BROWSED):  # a class two kinds share is named by the first: schema:CreativeWork is "Work"
+    for _name in (_kind.name, *map(str, _kind.classes)):
+        KIND_LABELS[re.split(r"[#/]", _name)[-1].lower()] = _kind.label
 IRREGULAR_PLURALS = {"person": "persons", "analysis": "analyses", "thesis": "theses", "index": "indexes"}
 
 

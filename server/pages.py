@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
+from ontology.kinds import BROWSED, BY_NAME, SEGMENTS
 from ontology.vocab import ONTOLOGY_FILE, SCHEMA
 from server import entitypages, graphdata, labels
 from server.enriched import wikidata_facts
@@ -18,14 +19,12 @@ from shapes.validate import SHAPES_FILE
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(labels.counted, "counted")
 bp.add_app_template_filter(labels.kind_label, "kind_label")
+bp.add_app_template_global(BROWSED, "browsed_kinds")
 
-KINDS = ("person", "work", "congress", "organization", "quotation", "document", "date", "annotation", "wikidata")
 EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
               "rdf": "application/rdf+xml", "html": "text/html"}
 PAGE_OFFERED = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
-LISTS = {"person": SCHEMA.Person, "work": "https://w3id.org/kgpub/ontology#Work", "congress": SCHEMA.Event,
-         "organization": SCHEMA.Organization, "quotation": SCHEMA.Quotation,
-         "document": "https://w3id.org/kgpub/ontology#Document"}
+LISTS = {kind.name: kind for kind in BROWSED}
 DESCRIBE = """CONSTRUCT { ?x ?p ?o . ?s ?q ?x . ?t ?tp ?to . ?sel ?sp ?so } WHERE {
   { ?x ?p ?o } UNION { ?s ?q ?x } UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t . ?t ?tp ?to }
   UNION { ?x <http://www.w3.org/ns/oa#hasTarget> ?t2 . ?t2 <http://www.w3.org/ns/oa#hasSelector> ?sel .
@@ -121,7 +120,7 @@ def browse(kind: str):
     build, store = source()
     size = current_app.config["KGPUB"].browse_page_size
     number = page_number()
-    rows = graphdata.entities_of(store, str(LISTS[kind]), size + 1, (number - 1) * size)
+    rows = graphdata.entities_of(store, str(LISTS[kind].own_class), size + 1, (number - 1) * size)
     if not rows and number > 1:
         abort(404, f"no page {number} of this list: start from ?page=1")
     items = [{"iri": r["x"].value, "label": (r["label"].value if r["label"] is not None else r["x"].value)[:200],
@@ -138,7 +137,7 @@ def split_ext(slug: str) -> tuple[str, str | None]:
 @bp.route("/<kind>/<path:slug>")
 def resource(kind: str, slug: str):
     """Every IRI minted by a build resolves here: HTML for browsers, RDF by Accept or by extension."""
-    if kind not in KINDS:
+    if kind not in SEGMENTS:
         abort(404)
     slug, ext = split_ext(slug)
     build, store = source()
@@ -175,7 +174,7 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     """A person, work, congress, organisation or quotation: summary, quotations, evidence, then the raw triples."""
     page = page_number()
     fallback = graphdata.label_of(store, iri) or slug
-    scope = {"person": "speaker", "work": "work", "quotation": "self"}.get(kind)
+    scope = BY_NAME[kind].quotations if kind in BY_NAME else None
     quoted = entitypages.quotations(store, iri, scope, page if kind != "quotation" else 1) if scope else (0, [])
     per_doc, groups = entitypages.evidence(store, iri, page)
     mentions = sum(per_doc.values())

@@ -14,14 +14,14 @@ from flask import Blueprint, Response, current_app, request
 
 from kgpub.builds import LIFE_DATES
 from ontology.names import name_key, one_edit, spellings, transliterations
+from ontology.kinds import KINDS
 from ontology.vocab import KG, ONTOLOGY_IRI, sparql_prefixes
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 
 # The kinds a table can be reconciled against: type id -> (class of the graph, name shown, IRI path segment).
-TYPES = {"Person": (KG.Person, "Person", "person"), "Work": (KG.Work, "Work (a titled text)", "work"),
-         "Congress": (KG.Congress, "Congress, conference or plenum", "congress"),
-         "Organization": (KG.Organization, "Organisation", "organization")}
+TYPES = {kind.own_class[len(KG):]: (kind.own_class, kind.type_name or kind.label, kind.name)
+         for kind in KINDS if kind.linked}
 KIND_TYPE = {segment: type_id for type_id, (_, _, segment) in TYPES.items()}
 # Properties a query may constrain and data extension may bring back: id -> (name, kinds it applies to, help).
 PROPERTIES = {

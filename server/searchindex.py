@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ontology.kinds import BROWSED, identifying_classes
 from ontology.vocab import sparql_prefixes
 
 INDEX_FILE = "search.sqlite"
-KG = "https://w3id.org/kgpub/ontology#"
-SCHEMA = "http://schema.org/"
 # the kinds of resource a reader looks for, with the classes that make one (the project's first, schema.org's after)
-KIND_CLASSES = (("person", (KG + "Person", SCHEMA + "Person")), ("work", (KG + "Work",)),
-                ("congress", (KG + "Congress", SCHEMA + "Event")),
-                ("organization", (KG + "Organization", SCHEMA + "Organization")),
-                ("quotation", (KG + "Quotation", SCHEMA + "Quotation")), ("document", (KG + "Document",)))
+KIND_CLASSES = tuple((kind.name, tuple(map(str, identifying_classes(kind)))) for kind in BROWSED)
 KIND_ORDER = {kind: i for i, (kind, _) in enumerate(KIND_CLASSES)}
 # name, other names, body text: a hit in a name counts most
 WEIGHTS = (10.0, 5.0, 1.0)
