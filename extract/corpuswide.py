@@ -18,6 +18,7 @@ from extract.gazetteer import compile_names, find_names, fold
 from extract.lexicon import common_words
 from extract.model import Mention, mention
 from extract.pipeline import DocumentMentions
+from ontology.names import one_edit
 
 # Rules whose persons are certain whatever the words of the name.
 STRONG_PERSON_RULES = ("person:record", "person:html:", "person:credit", "person:cue:title-personal",
@@ -116,15 +117,6 @@ def spelling(surname: str) -> str:
     for a, b in TRANSLITERATION:
         folded = folded.replace(a, b)
     return folded
-
-
-def one_edit(a: str, b: str) -> bool:
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def spelling_variants(corpus: list[DocumentMentions]) -> dict[str, str]:
