@@ -91,7 +91,8 @@ ORDINARY: tuple[Query, ...] = (
 # Queries no engine finishes on this graph in seconds: the server must stop them at its time limit.
 EXPENSIVE: tuple[Query, ...] = (
     Query("cartesian-product", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"),
-    Query("unbounded-path", "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x:none>|!<urn:x:none>)* ?b }"),
+    # the closure alone is answered in a second or two from memory: joined with every triple it runs for hours
+    Query("unbounded-path", "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x:none>|!<urn:x:none>)* ?b . ?c ?d ?e }"),
     Query("path-join", """SELECT ?a ?b WHERE { ?a (^(<urn:x:none>|!<urn:x:none>)/(<urn:x:none>|!<urn:x:none>))+ ?b }
 ORDER BY ?a ?b""", method="POST"),
 )
