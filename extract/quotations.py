@@ -647,6 +647,8 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
                 work = work or container.facts.get("work")
         if work is None and speaker is not None and OWNED_WORK.search(text[lead_lo:lead_hi]):
             work = headed_work(work_spans, speaker.key)
+        if work is None and speaker is not None and pages_only:  # a review's "(Nehru, p.86.)": the reviewed book
+            work = authored_work(text, work_spans, speaker)
         if speaker is None and previous is not None and previous.speaker and continues_talk(text, previous, q,
                                                                                            person_spans):
             speaker = previous.speaker  # the text goes on quoting the one it was quoting, naming nobody else
@@ -749,6 +751,26 @@ def headed_work(work_spans, author: str) -> str | None:
         return None
     source = [m for m in headings if m.rule == "work:heading:from"]
     return (source or [m for m in headings if m.attr("author") == author])[0].key
+
+
+# The author line after a title in a review's or a list's heading: "The Title\n By J. Smith." (a byline).
+BYLINE = re.compile(r"\W{0,4}\s*[Bb]y\s+(?P<name>(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w'-]+)")
+
+
+def authored_work(text: str, work_spans, author: Mention) -> str | None:
+    """The one work the text names as `author`'s: its title holds his surname ("John Smith: An Autobiography") or a
+    byline follows it ("The Struggle, by J. Smith"). What a bare page citation of his words ("(Smith, p.86.)",
+    "(p.260)") cites in a text that reviews or discusses his book."""
+    surname = re.sub(r"['’]s$", "", author.text.split()[-1]) if author.text.split() else ""
+    if len(surname) < 3:
+        return None
+    own = re.compile(rf"\b{re.escape(surname)}\b")
+    keys = set()
+    for _s, e, m in work_spans:
+        byline = BYLINE.match(text, e)
+        if own.search(m.text) or (byline and own.search(byline.group("name"))):
+            keys.add(m.key)
+    return keys.pop() if len(keys) == 1 else None
 
 
 def volume_before(text: str, at: int) -> int | None:

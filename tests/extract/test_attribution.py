@@ -1,0 +1,31 @@
+"""Quotations' speaker and work on archive pages: what the page's layout and the genre's citing habits tell."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.corpus import read_document
+from extract.pipeline import extract_document
+from extract.registry import load_registry
+
+REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
+
+
+def quotations(tmp_path: Path, body: str) -> list:
+    page = tmp_path / "page.htm"
+    page.write_text(f'<html><head><meta charset="utf-8"><title>Page</title></head><body>\n{body}\n</body></html>',
+                    encoding="utf-8")
+    found = extract_document(read_document(page, root=tmp_path), REGISTRY)
+    return sorted(found.of_kind("quotation"), key=lambda m: m.start)
+
+
+def test_a_reviews_bare_page_citations_cite_the_reviewed_book_of_the_one_quoted(tmp_path):
+    [first, second] = quotations(tmp_path, """<h1>Two Books on the Mills</h1>
+<p><em>Forty Years in the Mills</em><br> By Thomas Hardcastle.<br>(Northern Press.) pp. 310; 8s. 6d.</p>
+<p><em>The Weavers\u2019 Struggle</em><br> By Ellen Pryce.<br>(Vale Books.) pp. 212; 6s.</p>
+<p>Thomas Hardcastle tells of the lockout of 1926, when, as he puts it, \u201cthe children went barefoot to school
+and the chapels fed the valley\u201d (Hardcastle, p.41.). Ellen Pryce is surer of the lesson, and
+writes that \u201cno strike was ever won by the patience of the strikers alone\u201d (p.112).</p>""")
+    assert (first.attr("speaker"), first.attr("work"), first.attr("page_start")) == (
+        "new:hardcastle", "new:forty-years-in-the-mills", 41)
+    assert (second.attr("speaker"), second.attr("work"), second.attr("page_start")) == (
+        "new:pryce", "new:weavers-struggle", 112)
