@@ -29,3 +29,20 @@ writes that \u201cno strike was ever won by the patience of the strikers alone\u
         "new:hardcastle", "new:forty-years-in-the-mills", 41)
     assert (second.attr("speaker"), second.attr("work"), second.attr("page_start")) == (
         "new:pryce", "new:weavers-struggle", 112)
+
+
+def works_of(tmp_path: Path, body: str) -> list:
+    page = tmp_path / "works.htm"
+    page.write_text(f'<html><head><meta charset="utf-8"><title>Page</title></head><body>\n{body}\n</body></html>',
+                    encoding="utf-8")
+    return extract_document(read_document(page, root=tmp_path), REGISTRY).of_kind("work")
+
+
+def test_a_titles_short_head_before_a_preposition_is_the_full_title_named_in_the_same_text(tmp_path):
+    works = works_of(tmp_path, """<h1>The Paper and its Programme</h1>
+<p>The first number carried the <em>Appeal to the Miners of the Ruhr</em>, written by the editors in exile.
+Later the <em>Appeal</em> was read aloud at every pithead, and the <em>Miners\u2019 Gazette</em> reprinted it
+beside a notice of <em>Capital and Labour</em>, a pamphlet; a reader who had bought <em>Capital</em> wrote in.</p>""")
+    key = {m.text: m.key for m in works}
+    assert key["Appeal"] == key["Appeal to the Miners of the Ruhr"]
+    assert key["Capital"] != key["Capital and Labour"]
