@@ -415,10 +415,21 @@ QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|sum
                           r"elaboration|thoughts|remarks|statement|explanation|observation|argument)\b")
 
 
+# A pronoun that speaks in a lead-in, and a person it speaks of: '"Did he not speak of the rudeness of X and "..."?"'.
+PRONOUN_SPEAKS = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS}|speak|spoke|warn|warned|"
+                            r"warns|write|describe|described|describes)\b")
+SPOKEN_OF = re.compile(r"\b(?:of|about|against|to|with|on)\s+$")
+
+
 def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention]) -> Mention | None:
     """The speaker a lead-in names: a person next to a speech verb, else the first person named, else the last
     person named before it when a pronoun speaks ("in which he says:")."""
     people = [(s, e, m) for s, e, m in spans if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
+    pronoun = PRONOUN_SPEAKS.search(text, lo, hi)
+    if pronoun and people and all(s > pronoun.start() and SPOKEN_OF.search(text[max(lo, s - 12):s])
+                                  for s, e, m in people):
+        before = persons_in(spans, 0, lo, quoted)
+        return before[-1] if before else None  # "did he not speak of the rudeness of X": X is spoken of, "he" speaks
     for s, e, m in people:  # "X goes on to quote Y's description": Y, the one quoted, not X who quotes him
         if QUOTED_BEFORE.search(text[max(lo, s - 20):s]) or QUOTED_AFTER.match(text, e):
             return m

@@ -46,3 +46,10 @@ beside a notice of <em>Capital and Labour</em>, a pamphlet; a reader who had bou
     key = {m.text: m.key for m in works}
     assert key["Appeal"] == key["Appeal to the Miners of the Ruhr"]
     assert key["Capital"] != key["Capital and Labour"]
+
+
+def test_a_person_the_speaking_pronoun_speaks_of_is_not_the_speaker(tmp_path):
+    [q] = quotations(tmp_path, """<h1>The Old Man</h1>
+<p>Comrade Bebel, old as he was, read every report from the districts. Did he not warn the executive of the
+vanity of Herr Schellbach and of \u201cthe danger such a man brings into any committee\u201d he sat on?</p>""")
+    assert q.attr("speaker").endswith("bebel")
