@@ -415,6 +415,8 @@ QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|sum
                           r"elaboration|thoughts|remarks|statement|explanation|observation|argument)\b")
 
 
+# The writer's own words put in brackets inside a quotation to say who speaks: "[he said]", "[she writes]".
+BRACKETED_SPEECH = re.compile(rf"\[\s*(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:{SPEECH_VERBS})\s*\]")
 # A pronoun that speaks in a lead-in, and a person it speaks of: '"Did he not speak of the rudeness of X and "..."?"'.
 PRONOUN_SPEAKS = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS}|speak|spoke|warn|warned|"
                             r"warns|write|describe|described|describes)\b")
@@ -656,6 +658,8 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             if container is not None:
                 speaker = container.speaker
                 work = work or container.facts.get("work")
+        if speaker is None and BRACKETED_SPEECH.search(text, q.start, q.end) and history:
+            speaker = history[-1]  # '"Work must go on [he said] in all times"': the one the text was speaking of
         if work is None and speaker is not None and OWNED_WORK.search(text[lead_lo:lead_hi]):
             work = headed_work(work_spans, speaker.key)
         if work is None and speaker is not None and pages_only:  # a review's "(Nehru, p.86.)": the reviewed book

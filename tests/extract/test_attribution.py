@@ -53,3 +53,11 @@ def test_a_person_the_speaking_pronoun_speaks_of_is_not_the_speaker(tmp_path):
 <p>Comrade Bebel, old as he was, read every report from the districts. Did he not warn the executive of the
 vanity of Herr Schellbach and of \u201cthe danger such a man brings into any committee\u201d he sat on?</p>""")
     assert q.attr("speaker").endswith("bebel")
+
+
+def test_a_bracketed_he_said_inside_a_quotation_gives_it_the_one_the_text_speaks_of(tmp_path):
+    [q] = quotations(tmp_path, """<h1>The Organiser</h1>
+<p>In the spring Comrade Bebel visited the Saxon districts and met the shop stewards.</p>
+<p>\u201cThe union must be built [he said] in the quiet years, for in the storm there is no time to lay
+foundations, and a house without foundations will not stand.\u201d</p>""")
+    assert (q.attr("speaker") or "").endswith("bebel")
