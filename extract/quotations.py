@@ -664,6 +664,8 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             work = headed_work(work_spans, speaker.key)
         if work is None and speaker is not None and pages_only:  # a review's "(Nehru, p.86.)": the reviewed book
             work = authored_work(text, work_spans, speaker)
+        if work is None and speaker is not None:
+            work = discussed_work(text, q.start, work_spans, person_spans, quoted, speaker)
         if speaker is None and previous is not None and previous.speaker and continues_talk(text, previous, q,
                                                                                            person_spans):
             speaker = previous.speaker  # the text goes on quoting the one it was quoting, naming nobody else
@@ -839,6 +841,31 @@ LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
 
 
 TALK_REACH = 1200
+
+
+# A work the text is discussing as someone's: "In the Declaration Lenin poses ...", "the questions he answered in
+# Where To Begin". How far back such a framing reaches for the quotations that follow it.
+IN_WORK = re.compile(r"\b[Ii]n\s+(?:the\s+|his\s+|her\s+)?$")
+DISCUSSED_REACH = 1500
+
+
+def discussed_work(text: str, at: int, work_spans, person_spans, quoted, speaker: Mention) -> str | None:
+    """The last work named "in <work>" before `at` (within DISCUSSED_REACH, outside quotations) in a sentence that
+    names the speaker or speaks of "he"/"she": a quotation of his with no other source is from the work under
+    discussion. None when that work is another author's."""
+    framed = [(s, e, m) for s, e, m in work_spans if at - DISCUSSED_REACH <= s and e <= at
+              and not in_any(quoted, s, e) and IN_WORK.search(text[max(0, s - 12):s])]
+    if not framed:
+        return None
+    s, e, m = max(framed, key=lambda x: x[0])
+    lo = sentence_start(text, s, paragraph_start(text, s))
+    end = SENTENCE_END.search(text, e)
+    hi = end.start() if end else len(text)
+    names_him = any(p.key == speaker.key for ps, pe, p in person_spans if lo <= ps and pe <= hi)
+    if m.attr("author") not in (None, speaker.key) or not (names_him or re.search(r"\b(?:[Hh]e|[Ss]he)\b",
+                                                                                    text[lo:hi])):
+        return None
+    return m.key
 
 
 def continues_talk(text: str, previous: Quote, q: Quote, person_spans) -> bool:

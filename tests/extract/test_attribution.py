@@ -61,3 +61,16 @@ def test_a_bracketed_he_said_inside_a_quotation_gives_it_the_one_the_text_speaks
 <p>\u201cThe union must be built [he said] in the quiet years, for in the storm there is no time to lay
 foundations, and a house without foundations will not stand.\u201d</p>""")
     assert (q.attr("speaker") or "").endswith("bebel")
+
+
+def test_a_quotation_with_no_source_of_its_own_is_from_the_work_the_text_discusses_as_the_speakers(tmp_path):
+    quotes = quotations(tmp_path, """<h1>A Plan of Work</h1>
+<p>The unions were weak and scattered, and the questions of how to join them were the ones Bebel answered
+in <em>The Next Step</em>, printed in the autumn.</p>
+<p>First of all, Bebel says, the locals must meet. \u201cNo union is strong that does not know its own members
+by name, and no federation is strong whose unions do not know each other.\u201d</p>
+<p>At the same meeting Herr Schellbach told the members that
+\u201cthe time for federations has not yet come, and may never come.\u201d</p>""")
+    ours, theirs = quotes
+    assert ours.attr("speaker").endswith("bebel") and ours.attr("work", "").startswith("new:next-step")
+    assert theirs.attr("work") is None
