@@ -31,8 +31,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAREN,
-                               TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
+from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAGES,
+                               PAREN, TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
                                page_range, parse_citation, volume_number)
 from extract.corpus import Document
 from extract.model import Mention, mention
@@ -612,11 +612,16 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if edition is not None:  # "Lenin, Title, Collected Works, Volume 36, pages 535-537": its title is the work
             q.facts.update(edition_pages(edition))
             work = work or edition_work(edition, work_spans)
+        lead_pages = list(re.finditer(PAGES, text[lead_lo:lead_hi])) if q.facts.get("page_start") is None else []
+        if len(lead_pages) == 1:  # 'Sorge writes on p. 721: "..."', '(Neue Zeit, issue 23, p.717) he wrote: "..."'
+            q.facts.update(dict(zip(("page_start", "page_end"), page_range(lead_pages[0].group("p1"),
+                                                                        lead_pages[0].group("p2")), strict=True)))
         own = bool(OWN_WORDS.search(text[lead_lo:lead_hi]))
         if work is None:
             in_lead = [(s, m) for s, e, m in work_spans if lead_lo <= s and e <= lead_hi and not in_any(quoted, s, e)]
             # several works named and none marked as the source: the lead-in compares them, it does not cite one
-            work = next((m.key for s, m in in_lead if PASSAGE_IN.search(text[max(lead_lo, s - 40):s])), None) or next(
+            work = next((m.key for s, m in in_lead if PASSAGE_IN.search(text[max(lead_lo, s - 40):s])
+                         or ENTITLED.search(text[max(lead_lo, s - 30):s])), None) or next(
                 (m.key for s, m in reversed(in_lead) if len({k.key for _, k in in_lead}) == 1), None) or next(
                 (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
                  and title_like(text, Quote([(s, e)]), work_spans)), None)
@@ -664,6 +669,9 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             work = headed_work(work_spans, speaker.key)
         if work is None and speaker is not None and pages_only:  # a review's "(Nehru, p.86.)": the reviewed book
             work = authored_work(text, work_spans, speaker)
+        if work is None and len(lead_pages) == 1 and speaker is not None and previous is not None \
+                and previous.speaker is not None and previous.speaker.key == speaker.key:
+            work = previous.facts.get("work")  # "he writes on p. 721:": another page of the work just quoted
         if work is None and speaker is not None:
             work = discussed_work(text, q.start, work_spans, person_spans, quoted, speaker)
         if speaker is None and previous is not None and previous.speaker and continues_talk(text, previous, q,
@@ -692,6 +700,8 @@ SHARED_LINK = re.compile(r"[\s,;]*(?:(?:\.\s*){3,4})?(?:[a-z][\w'-]*,?\s+){0,8}\
 # The work a lead-in names as the source among others it mentions: "the following passage in The Tax in Kind".
 PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"
                         r"(?:(?:pamphlet|article|book|speech|report)\s+)?$")
+# The work a lead-in introduces by its title: "In an article entitled From the Front (Die Zeit, p. 7) he wrote:".
+ENTITLED = re.compile(r"\b(?:entitled|titled)\s+$")
 # A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",
 # "Here is what is stated in that pamphlet:", "the pamphlet states:", "The [CRC] document says:".
 REFERS_BACK = re.compile(

@@ -74,3 +74,14 @@ by name, and no federation is strong whose unions do not know each other.\u201d<
     ours, theirs = quotes
     assert ours.attr("speaker").endswith("bebel") and ours.attr("work", "").startswith("new:next-step")
     assert theirs.attr("work") is None
+
+
+def test_a_lead_in_that_cites_a_title_and_page_gives_the_quotation_its_work_and_page(tmp_path):
+    first, second = quotations(tmp_path, """<h1>A Reply to the Editors</h1>
+<p>The paper found two faults in our correspondent. In an article entitled <em>Letter from Chicago</em>
+(<em>Die Glocke</em>, issue 9, p.312) Weydemann wrote: \u201cThe harvest strike of the year was lost.\u201d
+That was a misprint and nothing more.</p>
+<p>The second fault is no misprint. Weydemann writes on p. 315: \u201cThe packers\u2019 union has never
+yet won a strike without the help of the teamsters.\u201d</p>""")
+    assert (first.attr("work"), first.attr("page_start")) == ("new:letter-from-chicago", 312)
+    assert (second.attr("work"), second.attr("page_start")) == ("new:letter-from-chicago", 315)
