@@ -417,6 +417,12 @@ QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|sum
 
 # The writer's own words put in brackets inside a quotation to say who speaks: "[he said]", "[she writes]".
 BRACKETED_SPEECH = re.compile(rf"\[\s*(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:{SPEECH_VERBS})\s*\]")
+# A pronoun holding an opinion the quotation gives: "Yet he believes that "..."".
+PRONOUN_HOLDS = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:believes|believed|considers|considered|holds|"
+                           r"held|admits|admitted|confesses|confessed|thinks|thought)\b")
+# Words before a sentence's first name that make it something other than the sentence's subject.
+SUBJECT_BREAKERS = frozenset({"of", "to", "with", "by", "from", "about", "against", "for", "on", "in", "at", "and",
+                              "like", "unlike", "than"})
 # A pronoun that speaks in a lead-in, and a person it speaks of: '"Did he not speak of the rudeness of X and "..."?"'.
 PRONOUN_SPEAKS = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS}|speak|spoke|warn|warned|"
                             r"warns|write|describe|described|describes)\b")
@@ -441,9 +447,22 @@ def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention
             if SPEECH_VERB.search(near) or re.search(r"\bwords\b|\bof\s*$", near):
                 return m
         return min(people, key=lambda x: x[0])[2]
-    if PRONOUN_SPEECH.search(text[lo:hi]) or re.search(r"\b(?:his|her)\b", text[lo:hi]):
-        return history[-1] if history else None
+    if PRONOUN_SPEECH.search(text[lo:hi]) or PRONOUN_HOLDS.search(text[lo:hi]) \
+            or re.search(r"\b(?:his|her)\b", text[lo:hi]):
+        return subject_before(text, spans, lo, quoted) or (history[-1] if history else None)
     return None
+
+
+def subject_before(text: str, spans, lo: int, quoted) -> Mention | None:
+    """The person a pronoun opening a lead-in means when the sentence before opens with one: its subject ("Nehru
+    analyses the ideology of Gandhi ... Yet he believes that "..."": Nehru, not Gandhi, the last one named)."""
+    prev_lo = sentence_start(text, lo - 1, paragraph_start(text, max(0, lo - 3)))
+    first = persons_in(spans, prev_lo, lo, quoted)
+    if not first:
+        return None
+    start = next(s for s, e, m in spans if m is first[0])
+    before = text[prev_lo:start].split()
+    return first[0] if len(before) <= 3 and not any(w in SUBJECT_BREAKERS for w in before) else None
 
 
 # ------------------------------------------------------------------ the extractor

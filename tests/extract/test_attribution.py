@@ -85,3 +85,10 @@ That was a misprint and nothing more.</p>
 yet won a strike without the help of the teamsters.\u201d</p>""")
     assert (first.attr("work"), first.attr("page_start")) == ("new:letter-from-chicago", 312)
     assert (second.attr("work"), second.attr("page_start")) == ("new:letter-from-chicago", 315)
+
+
+def test_a_pronoun_in_the_lead_in_means_the_subject_of_the_sentence_before_not_the_last_name(tmp_path):
+    [q] = quotations(tmp_path, """<h1>The Two Leaders</h1>
+<p>Comrade Bebel examines closely the hesitations of Herr Schellbach and the committee he led. Yet he believes
+that \u201cthe committee was honest in its errors, and may yet be won\u201d (p.88).</p>""")
+    assert (q.attr("speaker") or "").endswith("bebel")
