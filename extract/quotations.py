@@ -626,6 +626,9 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if work is None and paren is not None:
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
             q.facts["cited_work"] = work is not None
+        source = TRAILING_SOURCE.match(text, q.end + 1) if work is None else None
+        if source:  # '"...," as expressed in the Manifesto': the clause after it names its work
+            work = next((m.key for s, e, m in work_spans if s == source.end()), None)
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
         edition = edition_cited(text, q, paren, lead_lo, lead_hi) if cite is None else None
         if edition is not None:  # "Lenin, Title, Collected Works, Volume 36, pages 535-537": its title is the work
@@ -719,6 +722,11 @@ SHARED_LINK = re.compile(r"[\s,;]*(?:(?:\.\s*){3,4})?(?:[a-z][\w'-]*,?\s+){0,8}\
 # The work a lead-in names as the source among others it mentions: "the following passage in The Tax in Kind".
 PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"
                         r"(?:(?:pamphlet|article|book|speech|report)\s+)?$")
+# A clause after a quotation naming the work it comes from: '"...," as expressed in the Manifesto', '"..." as he put
+# it in his pamphlet The Crisis'.
+TRAILING_SOURCE = re.compile(r"[\s,;]*as\s+(?:\w+\s+){0,2}?(?:expressed|stated|said|put|written|declared|formulated|"
+                             r"proclaimed)\s+(?:it\s+)?in\s+(?:(?:the|his|her|its)\s+)?(?:(?:book|pamphlet|article|"
+                             r"essay|speech|report|letter)\s+)?")
 # The work a lead-in introduces by its title: "In an article entitled From the Front (Die Zeit, p. 7) he wrote:".
 ENTITLED = re.compile(r"\b(?:entitled|titled)\s+$")
 # A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",

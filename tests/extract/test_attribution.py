@@ -92,3 +92,11 @@ def test_a_pronoun_in_the_lead_in_means_the_subject_of_the_sentence_before_not_t
 <p>Comrade Bebel examines closely the hesitations of Herr Schellbach and the committee he led. Yet he believes
 that \u201cthe committee was honest in its errors, and may yet be won\u201d (p.88).</p>""")
     assert (q.attr("speaker") or "").endswith("bebel")
+
+
+def test_a_clause_after_the_quotation_naming_where_it_was_said_gives_its_work(tmp_path):
+    [q] = quotations(tmp_path, """<h1>On the Transition</h1>
+<p>The new order does not spring up finished; it bears for a long time \u201cthe birthmarks of the old society
+from whose womb it emerges,\u201d as stated in the <em>Critique of the Gotha Programme</em>, and our tasks
+follow from that.</p>""")
+    assert q.attr("work") == "critique-of-the-gotha-programme"
