@@ -604,6 +604,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if pages_only:  # "(p.260)", "(Nehru, p.86.)", '"... signing" p.197)': the pages, the volume unsaid
             first, last = page_range(pages_only.group("p1"), pages_only.group("p2"))
             q.facts.update({"page_start": first, "page_end": last})
+        long_cite = LONG_CITATION.search(paren.group(0)) if paren is not None and not (cite or pages_only) else None
+        if long_cite:  # "(Smith, Title, in the collection Papers, published by Press, p.188)", "(Smith, ibid., p.7)"
+            first, last = page_range(long_cite.group("p1"), long_cite.group("p2"))
+            q.facts.update({"page_start": first, "page_end": last})
         if cite:
             facts = parse_citation(cite)
             pages = facts["pages"]
@@ -659,7 +663,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if bare_ibid and last_cited is not None:  # "(ibid)": the volume, page and work of the citation before
             q.facts.update({k: last_cited.facts.get(k) for k in ("volume", "page_start", "page_end")})
             work = work or last_cited.facts.get("work")
-        if work is None and cite and cite.group("ibid"):
+        if work is None and (cite and cite.group("ibid") or long_cite and re.search(r"\b[Ii]bid\b", paren.group(0))):
             work = last_work
         # ---- the speaker: the interruption, "(Lenin.)", the lead-in, the run of quotations it belongs to
         history = persons_in(person_spans, max(0, q.start - 3000), q.start, quoted)
@@ -722,6 +726,9 @@ SHARED_LINK = re.compile(r"[\s,;]*(?:(?:\.\s*){3,4})?(?:[a-z][\w'-]*,?\s+){0,8}\
 # The work a lead-in names as the source among others it mentions: "the following passage in The Tax in Kind".
 PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"
                         r"(?:(?:pamphlet|article|book|speech|report)\s+)?$")
+# A parenthesis after a quotation that opens with its author's name and closes with its page, whatever lies between.
+LONG_CITATION = re.compile(rf"^\(\s*(?:[Ss]ee\s+)?[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,[^()]*,"
+                           rf"\s*{PAGES}\.?\s*\)$")
 # A clause after a quotation naming the work it comes from: '"...," as expressed in the Manifesto', '"..." as he put
 # it in his pamphlet The Crisis'.
 TRAILING_SOURCE = re.compile(r"[\s,;]*as\s+(?:\w+\s+){0,2}?(?:expressed|stated|said|put|written|declared|formulated|"

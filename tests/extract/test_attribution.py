@@ -100,3 +100,13 @@ def test_a_clause_after_the_quotation_naming_where_it_was_said_gives_its_work(tm
 from whose womb it emerges,\u201d as stated in the <em>Critique of the Gotha Programme</em>, and our tasks
 follow from that.</p>""")
     assert q.attr("work") == "critique-of-the-gotha-programme"
+
+
+def test_a_long_parenthetical_citation_gives_its_page_and_ibid_keeps_the_work(tmp_path):
+    first, second = quotations(tmp_path, """<h1>On Perception</h1>
+<p>Colour is no illusion: \u201cevery shade we see answers to a definite wave in the light itself\u201d
+(Lavrentiev, <em>Light and the Eye</em>, in the collection Science for the People, published by the Volga
+Press, p.41). And further, \u201cthe eye does not invent what it sees, it translates it\u201d
+(Lavrentiev, ibid., p.57).</p>""")
+    assert (first.attr("work"), first.attr("page_start")) == ("new:light-and-the-eye", 41)
+    assert (second.attr("work"), second.attr("page_start")) == ("new:light-and-the-eye", 57)
