@@ -630,6 +630,13 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if work is None and paren is not None:
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
             q.facts["cited_work"] = work is not None
+        reference = TRAILING_REFERENCE.match(text, q.end + 1) if work is None and paren is None else None
+        if reference:  # '"..." Smith's History of the Mills, London: Vale Press 1931, p.270.': a reference line
+            work = next((m.key for s, e, m in work_spans if reference.start("ref") <= s < reference.start("ref") + 60
+                         and e <= reference.end()), None)
+            if work is not None and q.facts.get("page_start") is None:
+                first, last = page_range(reference.group("p1"), reference.group("p2"))
+                q.facts.update({"page_start": first, "page_end": last})
         source = TRAILING_SOURCE.match(text, q.end + 1) if work is None else None
         if source:  # '"...," as expressed in the Manifesto': the clause after it names its work
             work = next((m.key for s, e, m in work_spans if s == source.end()), None)
@@ -729,6 +736,9 @@ PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?
 # A parenthesis after a quotation that opens with its author's name and closes with its page, whatever lies between.
 LONG_CITATION = re.compile(rf"^\(\s*(?:[Ss]ee\s+)?[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,[^()]*,"
                            rf"\s*{PAGES}\.?\s*\)$")
+# A reference that follows a quotation to the end of its line and closes with the page: '"..." Smith's History of
+# the Mills, London: Vale Press 1931, p.270.'
+TRAILING_REFERENCE = re.compile(rf"[ \t]*(?P<ref>[A-Z][^\n]{{0,300}}?,\s*{PAGES}\.?)[ \t]*(?:\n|$)")
 # A clause after a quotation naming the work it comes from: '"...," as expressed in the Manifesto', '"..." as he put
 # it in his pamphlet The Crisis'.
 TRAILING_SOURCE = re.compile(r"[\s,;]*as\s+(?:\w+\s+){0,2}?(?:expressed|stated|said|put|written|declared|formulated|"

@@ -110,3 +110,10 @@ Press, p.41). And further, \u201cthe eye does not invent what it sees, it transl
 (Lavrentiev, ibid., p.57).</p>""")
     assert (first.attr("work"), first.attr("page_start")) == ("new:light-and-the-eye", 41)
     assert (second.attr("work"), second.attr("page_start")) == ("new:light-and-the-eye", 57)
+
+
+def test_a_reference_line_right_after_a_quotation_gives_its_work_and_page(tmp_path):
+    [q] = quotations(tmp_path, """<h1>Notes</h1>
+<p>Hardcastle agreed with the weavers: \u201cNo mill was ever run by its owners alone, and none ever will
+be.\u201d Thomas Hardcastle\u2019s <em>Forty Years in the Mills</em>, Leeds: Northern Press 1931, p.270.</p>""")
+    assert (q.attr("work"), q.attr("page_start")) == ("new:forty-years-in-the-mills", 270)
