@@ -15,7 +15,8 @@ from extract.structure import header_fields
 from ontology.names import TRANSLITERATIONS, one_edit, transliterations
 
 CAP = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-SURNAME = r"(?:Mac|Mc|O')?[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?"  # "St" is not a surname; "McLellan" is
+# "St" is not a surname; "McLellan", "Grün" and "Überweg" are.
+SURNAME = r"(?:Mac|Mc|O')?[A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]{2,}(?:-[A-Z][a-z]+)?"
 INITIALS = r"(?:[A-Z]\.[ \t]?){1,3}"  # initials never run across a line break ("B.\nProofreader")
 NAME = rf"(?:{INITIALS})?(?:{CAP}[ \t])?{SURNAME}"
 ONE_NAME = rf"(?:{INITIALS})?{SURNAME}"
@@ -23,7 +24,7 @@ VERBS = (r"says|said|writes|wrote|thinks|thought|declares|declared|asserts|asser
          r"believes|holds|claims|claimed|states|stated|insists|insisted|admits|admitted|explains|explained|"
          r"replies|replied|spoke|objects|objected|proposes|proposed|expresses|expressed|affirms|affirmed|"
          r"quotes|quoted|speaks|describes|described|remarks|remarked|observes|observed|answers|answered|"
-         r"concludes|concluded|emphasises|emphasizes|emphasised|emphasized|stresses|stressed|analyses|analyzes")
+         r"notes|noted|concludes|concluded|emphasises|emphasizes|emphasised|emphasized|stresses|stressed|analyses|analyzes")
 ASIDE = r"(?:,\s+(?:for example|for instance|too|however|in particular|of course|in his turn|again),?)"
 TITLES = r"(?:Comrades?|Generals?|Admirals?|Colonels?|Professors?|Citizens?|Messrs\.?|Mr\.|Mrs\.|Dr\.)"
 LIST_OF_NAMES = rf"{NAME}(?:,[ \t]+{NAME})*(?:,?[ \t]+and[ \t]+{NAME})?"
@@ -36,7 +37,7 @@ DISCOVERY_CUES: list[tuple[str, str]] = [
     ("title", rf"\b{TITLES}[ \t]+(?P<name>{LIST_OF_NAMES})"),
     ("initials", rf"(?<![\w.])(?P<name>{INITIALS}(?:{CAP}[ \t])?{SURNAME})\b"),
     ("says", rf"\b(?:{VERBS})[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
-    ("name-says", rf"(?P<name>{NAME}){ASIDE}?[ \t]+(?:{VERBS})\b"),
+    ("name-says", rf"(?P<name>{NAME}){ASIDE}?[ \t]+(?:[a-z]+ly[ \t]+)?(?:{VERBS})\b"),
     ("and-co", rf"(?P<name>{NAME})[ \t]+(?:and|&)[ \t]+Co\."),
     ("words-of", rf"\b[Ii]n[ \t]+the[ \t]+words[ \t]+of[ \t]+(?P<name>{NAME})\b(?!['\w-])"),
     ("put-it", rf"\bas[ \t]+(?P<name>{NAME})[ \t]+(?:has[ \t]+|had[ \t]+)?put[ \t]+it\b"),
@@ -240,7 +241,7 @@ def lowercase_words(text: str) -> set[str]:
 
 def common_words_only(name: str, common: set[str]) -> bool:
     """Whether every word of a name (initials aside) is a word the text writes in lower case."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if len(w) > 1]
+    words = [w for w in re.findall(r"[A-Za-z\u00c0-\u00ff][\w'-]*", name) if len(w) > 1]
     return bool(words) and all(w.lower() in common for w in words)
 
 

@@ -31,8 +31,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAREN,
-                               TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
+from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAGES,
+                               PAREN, TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
                                page_range, parse_citation, volume_number)
 from extract.corpus import Document
 from extract.model import Mention, mention
@@ -415,10 +415,29 @@ QUOTED_AFTER = re.compile(r"'s?\s+(?:[a-z]+\s+)?(?:description|words|account|sum
                           r"elaboration|thoughts|remarks|statement|explanation|observation|argument)\b")
 
 
+# The writer's own words put in brackets inside a quotation to say who speaks: "[he said]", "[she writes]".
+BRACKETED_SPEECH = re.compile(rf"\[\s*(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:{SPEECH_VERBS})\s*\]")
+# A pronoun holding an opinion the quotation gives: "Yet he believes that "..."".
+PRONOUN_HOLDS = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+)?(?:believes|believed|considers|considered|holds|"
+                           r"held|admits|admitted|confesses|confessed|thinks|thought)\b")
+# Words before a sentence's first name that make it something other than the sentence's subject.
+SUBJECT_BREAKERS = frozenset({"of", "to", "with", "by", "from", "about", "against", "for", "on", "in", "at", "and",
+                              "like", "unlike", "than"})
+# A pronoun that speaks in a lead-in, and a person it speaks of: '"Did he not speak of the rudeness of X and "..."?"'.
+PRONOUN_SPEAKS = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+(?:\w+\s+){{0,2}}?(?:{SPEECH_VERBS}|speak|spoke|warn|warned|"
+                            r"warns|write|describe|described|describes)\b")
+SPOKEN_OF = re.compile(r"\b(?:of|about|against|to|with|on)\s+$")
+
+
 def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention]) -> Mention | None:
     """The speaker a lead-in names: a person next to a speech verb, else the first person named, else the last
     person named before it when a pronoun speaks ("in which he says:")."""
     people = [(s, e, m) for s, e, m in spans if lo <= s and e <= hi and not any(a <= s < b for a, b in quoted)]
+    pronoun = PRONOUN_SPEAKS.search(text, lo, hi)
+    if pronoun and people and all(s > pronoun.start() and SPOKEN_OF.search(text[max(lo, s - 12):s])
+                                  for s, e, m in people):
+        before = persons_in(spans, 0, lo, quoted)
+        return before[-1] if before else None  # "did he not speak of the rudeness of X": X is spoken of, "he" speaks
     for s, e, m in people:  # "X goes on to quote Y's description": Y, the one quoted, not X who quotes him
         if QUOTED_BEFORE.search(text[max(lo, s - 20):s]) or QUOTED_AFTER.match(text, e):
             return m
@@ -428,9 +447,22 @@ def speaker_in(text: str, spans, lo: int, hi: int, quoted, history: list[Mention
             if SPEECH_VERB.search(near) or re.search(r"\bwords\b|\bof\s*$", near):
                 return m
         return min(people, key=lambda x: x[0])[2]
-    if PRONOUN_SPEECH.search(text[lo:hi]) or re.search(r"\b(?:his|her)\b", text[lo:hi]):
-        return history[-1] if history else None
+    if PRONOUN_SPEECH.search(text[lo:hi]) or PRONOUN_HOLDS.search(text[lo:hi]) \
+            or re.search(r"\b(?:his|her)\b", text[lo:hi]):
+        return subject_before(text, spans, lo, quoted) or (history[-1] if history else None)
     return None
+
+
+def subject_before(text: str, spans, lo: int, quoted) -> Mention | None:
+    """The person a pronoun opening a lead-in means when the sentence before opens with one: its subject ("Nehru
+    analyses the ideology of Gandhi ... Yet he believes that "..."": Nehru, not Gandhi, the last one named)."""
+    prev_lo = sentence_start(text, lo - 1, paragraph_start(text, max(0, lo - 3)))
+    first = persons_in(spans, prev_lo, lo, quoted)
+    if not first:
+        return None
+    start = next(s for s, e, m in spans if m is first[0])
+    before = text[prev_lo:start].split()
+    return first[0] if len(before) <= 3 and not any(w in SUBJECT_BREAKERS for w in before) else None
 
 
 # ------------------------------------------------------------------ the extractor
@@ -572,6 +604,10 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if pages_only:  # "(p.260)", "(Nehru, p.86.)", '"... signing" p.197)': the pages, the volume unsaid
             first, last = page_range(pages_only.group("p1"), pages_only.group("p2"))
             q.facts.update({"page_start": first, "page_end": last})
+        long_cite = LONG_CITATION.search(paren.group(0)) if paren is not None and not (cite or pages_only) else None
+        if long_cite:  # "(Smith, Title, in the collection Papers, published by Press, p.188)", "(Smith, ibid., p.7)"
+            first, last = page_range(long_cite.group("p1"), long_cite.group("p2"))
+            q.facts.update({"page_start": first, "page_end": last})
         if cite:
             facts = parse_citation(cite)
             pages = facts["pages"]
@@ -594,16 +630,31 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if work is None and paren is not None:
             work = next((m.key for s, e, m in work_spans if paren.start() <= s < paren.end()), None)
             q.facts["cited_work"] = work is not None
+        reference = TRAILING_REFERENCE.match(text, q.end + 1) if work is None and paren is None else None
+        if reference:  # '"..." Smith's History of the Mills, London: Vale Press 1931, p.270.': a reference line
+            work = next((m.key for s, e, m in work_spans if reference.start("ref") <= s < reference.start("ref") + 60
+                         and e <= reference.end()), None)
+            if work is not None and q.facts.get("page_start") is None:
+                first, last = page_range(reference.group("p1"), reference.group("p2"))
+                q.facts.update({"page_start": first, "page_end": last})
+        source = TRAILING_SOURCE.match(text, q.end + 1) if work is None else None
+        if source:  # '"...," as expressed in the Manifesto': the clause after it names its work
+            work = next((m.key for s, e, m in work_spans if s == source.end()), None)
         lead_lo, lead_hi = lead_region(text, q, quotes[:i])
         edition = edition_cited(text, q, paren, lead_lo, lead_hi) if cite is None else None
         if edition is not None:  # "Lenin, Title, Collected Works, Volume 36, pages 535-537": its title is the work
             q.facts.update(edition_pages(edition))
             work = work or edition_work(edition, work_spans)
+        lead_pages = list(re.finditer(PAGES, text[lead_lo:lead_hi])) if q.facts.get("page_start") is None else []
+        if len(lead_pages) == 1:  # 'Sorge writes on p. 721: "..."', '(Neue Zeit, issue 23, p.717) he wrote: "..."'
+            q.facts.update(dict(zip(("page_start", "page_end"), page_range(lead_pages[0].group("p1"),
+                                                                        lead_pages[0].group("p2")), strict=True)))
         own = bool(OWN_WORDS.search(text[lead_lo:lead_hi]))
         if work is None:
             in_lead = [(s, m) for s, e, m in work_spans if lead_lo <= s and e <= lead_hi and not in_any(quoted, s, e)]
             # several works named and none marked as the source: the lead-in compares them, it does not cite one
-            work = next((m.key for s, m in in_lead if PASSAGE_IN.search(text[max(lead_lo, s - 40):s])), None) or next(
+            work = next((m.key for s, m in in_lead if PASSAGE_IN.search(text[max(lead_lo, s - 40):s])
+                         or ENTITLED.search(text[max(lead_lo, s - 30):s])), None) or next(
                 (m.key for s, m in reversed(in_lead) if len({k.key for _, k in in_lead}) == 1), None) or next(
                 (m.key for s, e, m in work_spans if lead_lo <= s < q.start and in_any(quoted, s, e)
                  and title_like(text, Quote([(s, e)]), work_spans)), None)
@@ -619,7 +670,7 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
         if bare_ibid and last_cited is not None:  # "(ibid)": the volume, page and work of the citation before
             q.facts.update({k: last_cited.facts.get(k) for k in ("volume", "page_start", "page_end")})
             work = work or last_cited.facts.get("work")
-        if work is None and cite and cite.group("ibid"):
+        if work is None and (cite and cite.group("ibid") or long_cite and re.search(r"\b[Ii]bid\b", paren.group(0))):
             work = last_work
         # ---- the speaker: the interruption, "(Lenin.)", the lead-in, the run of quotations it belongs to
         history = persons_in(person_spans, max(0, q.start - 3000), q.start, quoted)
@@ -645,8 +696,17 @@ def attribute(text: str, quotes: list[Quote], person_spans, work_spans, notes: l
             if container is not None:
                 speaker = container.speaker
                 work = work or container.facts.get("work")
+        if speaker is None and BRACKETED_SPEECH.search(text, q.start, q.end) and history:
+            speaker = history[-1]  # '"Work must go on [he said] in all times"': the one the text was speaking of
         if work is None and speaker is not None and OWNED_WORK.search(text[lead_lo:lead_hi]):
             work = headed_work(work_spans, speaker.key)
+        if work is None and speaker is not None and pages_only:  # a review's "(Nehru, p.86.)": the reviewed book
+            work = authored_work(text, work_spans, speaker)
+        if work is None and len(lead_pages) == 1 and speaker is not None and previous is not None \
+                and previous.speaker is not None and previous.speaker.key == speaker.key:
+            work = previous.facts.get("work")  # "he writes on p. 721:": another page of the work just quoted
+        if work is None and speaker is not None:
+            work = discussed_work(text, q.start, work_spans, person_spans, quoted, speaker)
         if speaker is None and previous is not None and previous.speaker and continues_talk(text, previous, q,
                                                                                            person_spans):
             speaker = previous.speaker  # the text goes on quoting the one it was quoting, naming nobody else
@@ -673,6 +733,19 @@ SHARED_LINK = re.compile(r"[\s,;]*(?:(?:\.\s*){3,4})?(?:[a-z][\w'-]*,?\s+){0,8}\
 # The work a lead-in names as the source among others it mentions: "the following passage in The Tax in Kind".
 PASSAGE_IN = re.compile(r"\b(?:passage|words|lines|statement)\s+(?:in|from)\s+(?:(?:his|the|Lenin's)\s+)?"
                         r"(?:(?:pamphlet|article|book|speech|report)\s+)?$")
+# A parenthesis after a quotation that opens with its author's name and closes with its page, whatever lies between.
+LONG_CITATION = re.compile(rf"^\(\s*(?:[Ss]ee\s+)?[A-Z][\w'\u2019-]+(?:[ \t][A-Z][\w'\u2019-]+)?,[^()]*,"
+                           rf"\s*{PAGES}\.?\s*\)$")
+# A reference that follows a quotation to the end of its line and closes with the page: '"..." Smith's History of
+# the Mills, London: Vale Press 1931, p.270.'
+TRAILING_REFERENCE = re.compile(rf"[ \t]*(?P<ref>[A-Z][^\n]{{0,300}}?,\s*{PAGES}\.?)[ \t]*(?:\n|$)")
+# A clause after a quotation naming the work it comes from: '"...," as expressed in the Manifesto', '"..." as he put
+# it in his pamphlet The Crisis'.
+TRAILING_SOURCE = re.compile(r"[\s,;]*as\s+(?:\w+\s+){0,2}?(?:expressed|stated|said|put|written|declared|formulated|"
+                             r"proclaimed)\s+(?:it\s+)?in\s+(?:(?:the|his|her|its)\s+)?(?:(?:book|pamphlet|article|"
+                             r"essay|speech|report|letter)\s+)?")
+# The work a lead-in introduces by its title: "In an article entitled From the Front (Die Zeit, p. 7) he wrote:".
+ENTITLED = re.compile(r"\b(?:entitled|titled)\s+$")
 # A lead-in that points back to a work named before it: "There it is stated:", "It runs as follows:",
 # "Here is what is stated in that pamphlet:", "the pamphlet states:", "The [CRC] document says:".
 REFERS_BACK = re.compile(
@@ -751,6 +824,26 @@ def headed_work(work_spans, author: str) -> str | None:
     return (source or [m for m in headings if m.attr("author") == author])[0].key
 
 
+# The author line after a title in a review's or a list's heading: "The Title\n By J. Smith." (a byline).
+BYLINE = re.compile(r"\W{0,4}\s*[Bb]y\s+(?P<name>(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w'-]+)")
+
+
+def authored_work(text: str, work_spans, author: Mention) -> str | None:
+    """The one work the text names as `author`'s: its title holds his surname ("John Smith: An Autobiography") or a
+    byline follows it ("The Struggle, by J. Smith"). What a bare page citation of his words ("(Smith, p.86.)",
+    "(p.260)") cites in a text that reviews or discusses his book."""
+    surname = re.sub(r"['’]s$", "", author.text.split()[-1]) if author.text.split() else ""
+    if len(surname) < 3:
+        return None
+    own = re.compile(rf"\b{re.escape(surname)}\b")
+    keys = set()
+    for _s, e, m in work_spans:
+        byline = BYLINE.match(text, e)
+        if own.search(m.text) or (byline and own.search(byline.group("name"))):
+            keys.add(m.key)
+    return keys.pop() if len(keys) == 1 else None
+
+
 def volume_before(text: str, at: int) -> int | None:
     """The volume of the last citation before `at`, whether or not a quotation took it ("ibid." refers to it)."""
     volumes = [m.group("vol") for m in CITATION.finditer(text, 0, at) if m.group("vol")]
@@ -802,6 +895,31 @@ LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[a-z])\)\s*$")
 
 
 TALK_REACH = 1200
+
+
+# A work the text is discussing as someone's: "In the Declaration Lenin poses ...", "the questions he answered in
+# Where To Begin". How far back such a framing reaches for the quotations that follow it.
+IN_WORK = re.compile(r"\b[Ii]n\s+(?:the\s+|his\s+|her\s+)?$")
+DISCUSSED_REACH = 1500
+
+
+def discussed_work(text: str, at: int, work_spans, person_spans, quoted, speaker: Mention) -> str | None:
+    """The last work named "in <work>" before `at` (within DISCUSSED_REACH, outside quotations) in a sentence that
+    names the speaker or speaks of "he"/"she": a quotation of his with no other source is from the work under
+    discussion. None when that work is another author's."""
+    framed = [(s, e, m) for s, e, m in work_spans if at - DISCUSSED_REACH <= s and e <= at
+              and not in_any(quoted, s, e) and IN_WORK.search(text[max(0, s - 12):s])]
+    if not framed:
+        return None
+    s, e, m = max(framed, key=lambda x: x[0])
+    lo = sentence_start(text, s, paragraph_start(text, s))
+    end = SENTENCE_END.search(text, e)
+    hi = end.start() if end else len(text)
+    names_him = any(p.key == speaker.key for ps, pe, p in person_spans if lo <= ps and pe <= hi)
+    if m.attr("author") not in (None, speaker.key) or not (names_him or re.search(r"\b(?:[Hh]e|[Ss]he)\b",
+                                                                                    text[lo:hi])):
+        return None
+    return m.key
 
 
 def continues_talk(text: str, previous: Quote, q: Quote, person_spans) -> bool:

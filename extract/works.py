@@ -385,16 +385,21 @@ def extract_works(doc: Document, registry: Registry, excluded: list[tuple[int, i
     return out
 
 
+# A shorter title names a longer one of the same text only when the longer goes on from it with a preposition: "the
+# Declaration" is the "Declaration by the Editorial Board" named before, where "Capital" is not "Capital and Labour".
+TITLE_HEAD_LINKS = frozenset({"by", "of", "to", "on", "for", "from", "in", "at", "against", "concerning"})
+
+
 def short_title_keys(found: list[Found], keys: list[str]) -> list[str]:
     """A title cut short in one place and given in full in another of the same text ("The Tasks of the Comintern and
     the R.C.P.(B.)" ... "The Tasks of the Comintern and the R.C.P.(B.) in Connection with ...") is one work."""
     words = [name_key(f.surface).split() for f in found]
     out = list(keys)
     for i, short in enumerate(words):
-        if not keys[i].startswith("new:") or len(short) < 4:
+        if not keys[i].startswith("new:") or not short:
             continue
         longer = [j for j, w in enumerate(words) if len(w) > len(short) and w[:len(short)] == short
-                  and keys[j].startswith("new:")]
+                  and keys[j].startswith("new:") and (len(short) >= 4 or w[len(short)] in TITLE_HEAD_LINKS)]
         if longer:
             out[i] = keys[max(longer, key=lambda j: len(words[j]))]
     return out

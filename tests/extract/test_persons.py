@@ -120,3 +120,10 @@ def test_given_names_possessives_and_common_words():
                        "began, and the strike spread. The General Election came; the election was lost.\n")
     assert "Franz Quendel" in found and "Hortvik" in found
     assert "Strike" not in found and "Election" not in found
+
+
+
+def test_a_name_with_an_accented_capital_before_an_adverb_and_a_speech_verb_is_a_person():
+    found = extract_persons(Document("t", "But as \u00d6lbrecht rightly notes, the colour is in the thing as much as "
+                                          "in the eye."), REGISTRY)
+    assert [m.text for m in found] == ["\u00d6lbrecht"]
