@@ -31,7 +31,7 @@ class Config:
     request_timeout: float = 10.0
     page_workers: int = 3  # processes making pages (each holds the site and a read-only view of the store)
     max_rows: int = 10000
-    page_size: int = 100  # mentions shown per page of an entity's evidence (?page=2 for the next ones)
+    page_size: int = 50  # mentions shown per page of an entity's evidence (?page=2 for the next ones)
     browse_page_size: int = 1000  # entities per page of a browse list, most mentioned first
     max_body_bytes: int = 1_000_000
     max_concurrent_queries: int = 4

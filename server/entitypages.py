@@ -18,7 +18,6 @@ LINK_PROPERTIES = {SCHEMA + "author": "by", SCHEMA + "organizer": "organised by"
                    SCHEMA + "isPartOf": "from", SCHEMA + "memberOf": "member of"}
 SUMMARY_PROPERTIES = (SCHEMA + "name", RDFS_LABEL, SCHEMA + "alternateName", SCHEMA + "description",
                       SCHEMA + "position", OWL_SAME_AS, *DATE_PROPERTIES, *LINK_PROPERTIES)
-EVIDENCE_PER_PAGE = 50
 QUOTATIONS_PER_PAGE = 25
 SNIPPET_CHARS = 320
 
@@ -229,7 +228,7 @@ def around(sentence: str, exact: str) -> tuple[str, str, str]:
 
 
 def evidence(store: ox.Store, iri: str, page: int = 1,
-             per_page: int = EVIDENCE_PER_PAGE) -> tuple[dict[str, int], list[DocumentEvidence]]:
+             per_page: int = 50) -> tuple[dict[str, int], list[DocumentEvidence]]:
     """({document: mentions} of every document, one page of the mentions grouped by document), the documents with
     most mentions first: one query for the counts, then one per document on the page (a page spans a few)."""
     x = iri_ref(iri)

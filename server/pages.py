@@ -176,11 +176,12 @@ def entity_page(store: ox.Store, iri: str, kind: str, slug: str) -> Response:
     fallback = graphdata.label_of(store, iri) or slug
     scope = BY_NAME[kind].quotations if kind in BY_NAME else None
     quoted = entitypages.quotations(store, iri, scope, page if kind != "quotation" else 1) if scope else (0, [])
-    per_doc, groups = entitypages.evidence(store, iri, page)
+    per_page = current_app.config["KGPUB"].page_size
+    per_doc, groups = entitypages.evidence(store, iri, page, per_page)
     mentions = sum(per_doc.values())
     counts = {**entitypages.counts(store, iri), "mentions": mentions, "documents": len(per_doc)}
     props, incoming, labels = raw_properties(store, iri)
-    pages = max(-(-mentions // entitypages.EVIDENCE_PER_PAGE), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
+    pages = max(-(-mentions // per_page), -(-quoted[0] // entitypages.QUOTATIONS_PER_PAGE), 1)
     if page > pages:
         abort(404, f"no page {page} here: the page has {pages} page{'s' if pages > 1 else ''} of evidence and "
                    "quotations; start from ?page=1")
