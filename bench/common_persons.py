@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from extract.corpus import list_corpus, read_document
+from kgpub.extract.corpus import list_corpus, read_document
 
 WORD = re.compile(r"[^\W\d_][\w'-]*")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kgpub.builds import current_build
-from server.reconcile import Entity, NameIndex, load_entities, name_score
+from kgpub.server.reconcile import Entity, NameIndex, load_entities, name_score
 
 TABLE = ["Lenin", "V.I. Lenin", "Lenin, Vladimir Ilyich", "Trotzky", "Stalin, J. V.", "Kameneff", "Sergey Kamenev",
          "G. Zinovyev", "Karl Kautski", "Bukharin, N.", "A. F. Kerensky", "Miliukoff", "Krasnov, P.", "Mao Tse-tung",

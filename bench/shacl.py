@@ -103,7 +103,7 @@ def suite_tests(root: Path = SHACL_SUITE) -> list[SuiteTest]:
 
 def run_gate(test: SuiteTest, library: bool = True) -> Outcome:
     """The project's gate (the compiler, and the library for what it does not compile), or the compiler alone."""
-    from shapes.validate import ShapesError, load_shapes, validate_data
+    from kgpub.shapes.validate import ShapesError, load_shapes, validate_data
     shapes = load_shapes(test.shapes)
     try:
         report = validate_data(test.data.read_bytes(), ox.RdfFormat.TURTLE, shapes, ontology=False,
@@ -187,8 +187,8 @@ def measure_in_process(engine: str, path: Path) -> tuple[float, float, float, in
     Each engine starts from the N-Triples in memory, with the ontology beside the data (for rdfs:subClassOf),
     as the build validates.
     """
-    from ontology.vocab import ONTOLOGY_FILE
-    from shapes.validate import SHAPES_FILE, data_store, kept_datatypes, load_shapes
+    from kgpub.ontology.vocab import ONTOLOGY_FILE
+    from kgpub.shapes.validate import SHAPES_FILE, data_store, kept_datatypes, load_shapes
     data = gzip.open(path).read()
     shapes = load_shapes()
     start = time.perf_counter()
@@ -200,7 +200,7 @@ def measure_in_process(engine: str, path: Path) -> tuple[float, float, float, in
             loaded, cpu_loaded = time.perf_counter(), cpu()
             report = before_validate(store, shapes)
         else:
-            from shapes.validate import Source, store_graph, validate_store
+            from kgpub.shapes.validate import Source, store_graph, validate_store
             store = data_store(data)
             loaded, cpu_loaded = time.perf_counter(), cpu()
             source = Source(lambda: store_graph(store), kept_datatypes(data))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.structure import numbered_notes
+from kgpub.extract.structure import numbered_notes
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # OCR confusions inside a Roman numeral: digit one and lower-case l read for I, a bar too.

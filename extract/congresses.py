@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.corpus import Document
-from extract.gazetteer import fold
-from extract.model import Mention, mention
-from extract.registry import Registry, slugify
+from kgpub.extract.corpus import Document
+from kgpub.extract.gazetteer import fold
+from kgpub.extract.model import Mention, mention
+from kgpub.extract.registry import Registry, slugify
 
 ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                  "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from extract.normalize import Normalized, normalize
+from kgpub.extract.normalize import Normalized, normalize
 
 MAX_DOCUMENT_BYTES = 50_000_000
 TEXT_SUFFIXES = (".txt",)
@@ -81,7 +81,7 @@ def document_id(path: Path, root: Path | None) -> str:
 
 def html_document(path: Path, data: bytes, doc_id: str) -> Document:
     """An HTML page as a Document: its rendered text, the markup's evidence, the file's SHA-256."""
-    from extract.html import read_html
+    from kgpub.extract.html import read_html
     page = read_html(data)
     if "\x00" in page.text:
         raise CorpusError(f"{path}: contains a NUL character; is this a binary file? Remove it from the corpus folder")

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extract.gazetteer import compile_names, find_names, fold
-from extract.lexicon import common_words
-from extract.model import Mention, mention
-from extract.pipeline import DocumentMentions
-from ontology.names import one_edit
+from kgpub.extract.gazetteer import compile_names, find_names, fold
+from kgpub.extract.lexicon import common_words
+from kgpub.extract.model import Mention, mention
+from kgpub.extract.pipeline import DocumentMentions
+from kgpub.ontology.names import one_edit
 
 # Rules whose persons are certain whatever the words of the name.
 STRONG_PERSON_RULES = ("person:record", "person:html:", "person:credit", "person:cue:title-personal",

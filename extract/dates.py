@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 
-from extract.corpus import Document
-from extract.model import Mention, mention
+from kgpub.extract.corpus import Document
+from kgpub.extract.model import Mention, mention
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from extract.dates import find_dates
-from extract.model import Mention
-from extract.structure import boilerplate_spans, header_fields
+from kgpub.extract.dates import find_dates
+from kgpub.extract.model import Mention
+from kgpub.extract.structure import boilerplate_spans, header_fields
 
 TOP = 1500  # a byline stands near the top of a text
 BYLINE = re.compile(r"^[ \t]*(?:by|By|BY)[ \t]+(?P<name>[^\n]{3,60}?)[ \t]*$", re.M)
@@ -115,7 +115,7 @@ def field_person(fields: list[tuple[str, str, int, int]], persons: list[Mention]
 def page_record(record: DocumentRecord, doc, persons: list[Mention]) -> DocumentRecord:
     """A record completed by what a page (HTML or text) says in its header lines and, for HTML, its headings:
     the author's and title's headings, the dates written and first published, the translator, the source."""
-    from extract.markup import author_heading, head_parts, title_heading
+    from kgpub.extract.markup import author_heading, head_parts, title_heading
     fields = header_fields(doc.text)
     values = {name: value for name, value, _s, _e in fields}
     written = first_date(values.get("written"))

@@ -7,14 +7,14 @@ from urllib.parse import quote
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from extract.dates import precision
-from extract.documents import DocumentRecord
-from extract.model import Entity, Mention
-from extract.pipeline import DocumentMentions
-from extract.resolve import ResolvedCorpus, attribute_own_words
-from extract.structure import sentence_around
-from ontology.kinds import DOCUMENT, SEGMENTS, kind_of
-from ontology.vocab import BIBO, DCTERMS, KG, OA, OWL, RDF, RDFS, SCHEMA, TIME, WD, XSD
+from kgpub.extract.dates import precision
+from kgpub.extract.documents import DocumentRecord
+from kgpub.extract.model import Entity, Mention
+from kgpub.extract.pipeline import DocumentMentions
+from kgpub.extract.resolve import ResolvedCorpus, attribute_own_words
+from kgpub.extract.structure import sentence_around
+from kgpub.ontology.kinds import DOCUMENT, SEGMENTS, kind_of
+from kgpub.ontology.vocab import BIBO, DCTERMS, KG, OA, OWL, RDF, RDFS, SCHEMA, TIME, WD, XSD
 
 Triple = tuple[Node, Node, Node]
 DATE_PROPERTIES = {"day": (TIME.inXSDDate, XSD.date), "month": (TIME.inXSDgYearMonth, XSD.gYearMonth),

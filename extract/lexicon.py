@@ -29,7 +29,7 @@ def common_words() -> frozenset[str]:
 
 def count_words(tarball: Path) -> Counter:
     """Lower-case words of every HTML page of a tarball, outside its tags."""
-    from extract.html import decode_html
+    from kgpub.extract.html import decode_html
     counts: Counter = Counter()
     with tarfile.open(tarball, "r:*") as archive:
         for member in archive:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.corpus import Document
-from extract.structure import HEADER_FIELD
+from kgpub.extract.corpus import Document
+from kgpub.extract.structure import HEADER_FIELD
 
 INITIALS = r"(?:[A-Z][a-z]?\.[ \t]?){1,3}"
 NAME_WORD = r"(?:(?:Mac|Mc|O['\u2019]|D['\u2019])?[A-Z][a-z\u00e0-\u00ff]+(?:-[A-Z][a-z\u00e0-\u00ff]+)?)"

@@ -4,15 +4,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extract.citations import cited_titles
-from extract.corpus import Document
-from extract.gazetteer import compile_names, find_names, fold
-from extract.lexicon import common_words
-from extract.markup import author_heading, credited_names, emphasised_titles
-from extract.model import Mention, mention
-from extract.registry import Registry, slugify
-from extract.structure import header_fields
-from ontology.names import TRANSLITERATIONS, one_edit, transliterations
+from kgpub.extract.citations import cited_titles
+from kgpub.extract.corpus import Document
+from kgpub.extract.gazetteer import compile_names, find_names, fold
+from kgpub.extract.lexicon import common_words
+from kgpub.extract.markup import author_heading, credited_names, emphasised_titles
+from kgpub.extract.model import Mention, mention
+from kgpub.extract.registry import Registry, slugify
+from kgpub.extract.structure import header_fields
+from kgpub.ontology.names import TRANSLITERATIONS, one_edit, transliterations
 
 CAP = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 # "St" is not a surname; "McLellan", "Grün" and "Überweg" are.

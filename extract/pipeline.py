@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extract.congresses import extract_congresses
-from extract.corpus import Document
-from extract.dates import extract_dates
-from extract.model import Mention
-from extract.persons import extract_persons
-from extract.quotations import extract_quotations
-from extract.registry import Registry
-from extract.structure import boilerplate_spans
-from extract.works import extract_works
+from kgpub.extract.congresses import extract_congresses
+from kgpub.extract.corpus import Document
+from kgpub.extract.dates import extract_dates
+from kgpub.extract.model import Mention
+from kgpub.extract.persons import extract_persons
+from kgpub.extract.quotations import extract_quotations
+from kgpub.extract.registry import Registry
+from kgpub.extract.structure import boilerplate_spans
+from kgpub.extract.works import extract_works
 
 @dataclass
 class DocumentMentions:

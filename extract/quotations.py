@@ -31,12 +31,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION, PAGES,
-                               PAREN, TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages,
-                               page_range, parse_citation, volume_number)
-from extract.corpus import Document
-from extract.model import Mention, mention
-from extract.registry import name_key
+from kgpub.extract.citations import (CITATION, EDITION_CITATION, FOOTNOTE_LINE_START, FOOTNOTE_MARK, PAGE_CITATION,
+    PAGES, PAREN, TRAILING_PAGES, Footnote, body_for, edition_pages, footnote_bodies, note_pages, page_range,
+    parse_citation, volume_number)
+from kgpub.extract.corpus import Document
+from kgpub.extract.model import Mention, mention
+from kgpub.extract.registry import name_key
 
 MIN_WORDS = 5
 # A quoted phrase this short counts only when something attributes it (a speaker, a work, a citation):

@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ontology.kinds import KINDS
-from ontology.names import name_key
+from kgpub.ontology.kinds import KINDS
+from kgpub.ontology.names import name_key
 
 # The TOML array name of each kind of record.
 TABLES = {kind.name: kind.records for kind in KINDS if kind.records}

@@ -6,12 +6,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from extract.congresses import english_ordinal
-from extract.model import Entity, Mention
-from extract.pipeline import DocumentMentions
-from extract.quotations import fold_words, quotation_key
-from extract.registry import Registry, slugify
-from ontology.kinds import KINDS
+from kgpub.extract.congresses import english_ordinal
+from kgpub.extract.model import Entity, Mention
+from kgpub.extract.pipeline import DocumentMentions
+from kgpub.extract.quotations import fold_words, quotation_key
+from kgpub.extract.registry import Registry, slugify
+from kgpub.ontology.kinds import KINDS
 
 POSSESSIVE = re.compile(r"(?:'s|s')$")
 

@@ -7,14 +7,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.citations import EDITION_CITATION
-from extract.corpus import Document
-from extract.dates import MONTHS, find_dates
-from extract.gazetteer import compile_names, find_names, fold, fold_quotes
-from extract.markup import author_heading, emphasised_titles, title_heading
-from extract.model import Mention, mention
-from extract.registry import Registry, name_key, slugify
-from extract.structure import editorial_notes, footnotes, header_fields
+from kgpub.extract.citations import EDITION_CITATION
+from kgpub.extract.corpus import Document
+from kgpub.extract.dates import MONTHS, find_dates
+from kgpub.extract.gazetteer import compile_names, find_names, fold, fold_quotes
+from kgpub.extract.markup import author_heading, emphasised_titles, title_heading
+from kgpub.extract.model import Mention, mention
+from kgpub.extract.registry import Registry, name_key, slugify
+from kgpub.extract.structure import editorial_notes, footnotes, header_fields
 
 # A quoted title in a footnote: '[2] "The Trade Unions, ... Mistakes."', possibly after a numbered item "2. ".
 # Single quotes inside are part of the title ("Foreword to the Published Speech 'On Deceiving ...'").

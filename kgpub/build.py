@@ -15,15 +15,15 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from extract.corpus import CorpusError, Document, list_corpus, read_document, undecoded
-from extract.registry import RecordError, load_registry, name_key
+from kgpub.extract.corpus import CorpusError, Document, list_corpus, read_document, undecoded
+from kgpub.extract.registry import RecordError, load_registry, name_key
 from kgpub.builds import LIFE_DATES, Build, NoBuildError, current_build, new_build_folder, publish_build
 from kgpub.config import Config
 from kgpub.fingerprint import input_fingerprint, rules_fingerprint
-from ontology.kinds import kind_of
+from kgpub.ontology.kinds import kind_of
 
 if TYPE_CHECKING:
-    from shapes.validate import Report
+    from kgpub.shapes.validate import Report
 
 
 class BuildError(Exception):
@@ -184,18 +184,18 @@ def run_build(config: Config, progress: Progress | None = None, force: bool = Fa
                          "(--force to rebuild anyway)")
             return BuildResult(unchanged.build_id, unchanged.path, unchanged.manifest)
         # The rest of the pipeline is imported only now: a build with nothing changed stays a file read and a hash.
-        from extract.corpuswide import corpus_evidence
-        from extract.documents import document_records
-        from extract.emit import Minter, corpus_triples
-        from extract.resolve import resolve
+        from kgpub.extract.corpuswide import corpus_evidence
+        from kgpub.extract.documents import document_records
+        from kgpub.extract.emit import Minter, corpus_triples
+        from kgpub.extract.resolve import resolve
         from kgpub.enrichment import load_facts, wikidata_triples
         from kgpub.extraction import MentionCache, extract_corpus
         from pyoxigraph import Store
 
         from kgpub.builds import STORE
         from kgpub.output import property_partitions, sorted_ntriples, write_dumps, write_manifest, write_search_index
-        from server.labels import counted
-        from shapes.validate import validate_ntriples
+        from kgpub.server.labels import counted
+        from kgpub.shapes.validate import validate_ntriples
 
         cache = MentionCache(config.cache_dir or config.build_dir / ".cache", rules)
 

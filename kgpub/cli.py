@@ -8,8 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 from kgpub.config import Config, load_config
-from ontology.kinds import KINDS, MENTION_KINDS
-from server.labels import counted
+from kgpub.ontology.kinds import KINDS, MENTION_KINDS
+from kgpub.server.labels import counted
 
 EPILOG = "Every option can also be set in the environment as KGPUB_<OPTION>, e.g. KGPUB_PORT=9000."
 
@@ -46,7 +46,7 @@ REPORT_FORMATS = {"turtle": "turtle", "nt": "nt", "json-ld": "json-ld", "xml": "
 def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 0 if the data conform, 1 if not, 2 if the data or shapes cannot be read."""
     from kgpub.builds import NoBuildError, current_build
-    from shapes.validate import ShapesError, validate_file
+    from kgpub.shapes.validate import ShapesError, validate_file
     config = config_from(args)
     if args.file:
         path = Path(args.file)
@@ -64,7 +64,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return 2
     if shapes is not None:
         try:
-            from shapes.validate import load_shapes
+            from kgpub.shapes.validate import load_shapes
             load_shapes(shapes)
         except Exception as err:  # the user's shapes file: say which and why
             print(f"error: {shapes}: cannot be read as RDF shapes: {err}", file=sys.stderr)
@@ -89,7 +89,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kgpub.builds import NoBuildError, current_build
-    from server.run import serve
+    from kgpub.server.run import serve
     config = config_from(args)
     if not args.data:
         try:
@@ -172,7 +172,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def enrich_command(config, offline: bool) -> int:
     """`kgpub link --enrich`: what Wikidata knows of every linked item, into data/links/wikidata.json."""
-    from extract.registry import RecordError
+    from kgpub.extract.registry import RecordError
     from kgpub.link import enrich
     try:
         report = enrich(config, offline=offline)
@@ -190,10 +190,10 @@ def enrich_command(config, offline: bool) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from extract.corpus import CorpusError, read_document
-    from extract.corpuswide import corpus_evidence
-    from extract.pipeline import extract_document
-    from extract.registry import load_registry
+    from kgpub.extract.corpus import CorpusError, read_document
+    from kgpub.extract.corpuswide import corpus_evidence
+    from kgpub.extract.pipeline import extract_document
+    from kgpub.extract.registry import load_registry
     config = config_from(args)
     try:
         doc = read_document(Path(args.file))

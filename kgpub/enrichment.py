@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ontology.vocab import PROV, SCHEMA, WD
+from kgpub.ontology.vocab import PROV, SCHEMA, WD
 
 FACTS_FILE = "wikidata.json"
 # Library authority files: Wikidata property, the key kept in the facts file, and the IRI of a record.

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from extract.corpus import Document
-from extract.model import Mention
-from extract.pipeline import DocumentMentions, extract_document
-from extract.registry import Registry
+from kgpub.extract.corpus import Document
+from kgpub.extract.model import Mention
+from kgpub.extract.pipeline import DocumentMentions, extract_document
+from kgpub.extract.registry import Registry
 
 # Below this many characters to extract, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400_000

@@ -6,11 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import extract
-import ontology
-import shapes
-from extract.corpus import Document
-from extract.lexicon import LEXICON
+from kgpub import extract, ontology, shapes
+from kgpub.extract.corpus import Document
+from kgpub.extract.lexicon import LEXICON
 from kgpub.config import Config
 
 EXTRACT_CODE = Path(extract.__file__).resolve().parent

@@ -15,13 +15,13 @@ import pyoxigraph as ox
 import SPARQLWrapper as sparqlwrapper
 from rdflib.namespace import OWL, RDFS, SKOS
 
-from extract.registry import Registry, load_registry, name_key
+from kgpub.extract.registry import Registry, load_registry, name_key
 from kgpub import __version__
 from kgpub.builds import current_build
 from kgpub.config import Config
 from kgpub.enrichment import AUTHORITIES, FACTS_FILE, image_file, load_facts
-from ontology.kinds import KINDS
-from ontology.vocab import KG, OA, SCHEMA, TIME, WD, WDT
+from kgpub.ontology.kinds import KINDS
+from kgpub.ontology.vocab import KG, OA, SCHEMA, TIME, WD, WDT
 
 LINKED_KINDS = tuple(kind for kind in KINDS if kind.linked)
 PROPOSALS = "proposals.toml"

@@ -13,8 +13,8 @@ from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kgpub.builds import MANIFEST, STORE
-from ontology.vocab import ONTOLOGY_FILE, PREFIXES
-from shapes.validate import SHAPES_FILE
+from kgpub.ontology.vocab import ONTOLOGY_FILE, PREFIXES
+from kgpub.shapes.validate import SHAPES_FILE
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".nt.gz": "application/n-triples", ".jsonld": "application/ld+json",
                ".nt": "application/n-triples"}
@@ -95,7 +95,7 @@ def write_dumps(folder: Path, build_id: str, ntriples: bytes, license_iri: str) 
 
 def write_search_index(folder: Path) -> dict:
     """The full-text index of the build's store (names, titles, quotation text), written beside it."""
-    from server.searchindex import INDEX_FILE, write_index
+    from kgpub.server.searchindex import INDEX_FILE, write_index
     store = pyoxigraph.Store.read_only(str(folder / STORE))
     entries = write_index(store, folder / INDEX_FILE)
     del store

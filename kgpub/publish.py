@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from kgpub.builds import Build, current_build
 from kgpub.config import Config
-from ontology.vocab import DCTERMS
+from kgpub.ontology.vocab import DCTERMS
 
 HAS_VERSION = str(DCTERMS.hasVersion)  # <G> dcterms:hasVersion <G/BUILD_ID>: the build graph in service
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from ontology.vocab import KG, SCHEMA
+from kgpub.ontology.vocab import KG, SCHEMA
 
 
 @dataclass(frozen=True)

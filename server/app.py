@@ -9,10 +9,10 @@ from werkzeug.exceptions import HTTPException
 
 from kgpub.builds import NoBuildError
 from kgpub.config import Config
-from ontology.vocab import PREFIXES
-from server import crawlers, dumps, pages, pictures, reconcile, search, sparql
-from server.engine import QueryEngine
-from server.fastpath import SparqlFastPath
+from kgpub.ontology.vocab import PREFIXES
+from kgpub.server import crawlers, dumps, pages, pictures, reconcile, search, sparql
+from kgpub.server.engine import QueryEngine
+from kgpub.server.fastpath import SparqlFastPath
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from werkzeug.http import HTTP_STATUS_CODES
 
 from kgpub.config import Config
-from server.engine import Outcome, QueryEngine, Worker
+from kgpub.server.engine import Outcome, QueryEngine, Worker
 
 # What of a request a page needs; the rest of the environ (sockets, file objects) stays in this process.
 FORWARDED = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH",
@@ -24,8 +24,8 @@ FORWARDED = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONT
 IN_PROCESS_PATHS = ("/robots.txt", "/-/versions", "/-/versions.json", "/favicon.ico")
 IN_PROCESS_PREFIXES = ("/static/",)
 # What the fork server imports once for every page worker it forks.
-PRELOAD = ["server.app", "server.bounded", "server.remote", "rdflib", "rdflib.plugins.serializers.jsonld",
-           "rdflib.plugins.parsers.ntriples"]
+PRELOAD = ["kgpub.server.app", "kgpub.server.bounded", "kgpub.server.remote", "rdflib",
+           "rdflib.plugins.serializers.jsonld", "rdflib.plugins.parsers.ntriples"]
 # Pages give way to queries on a busy machine: a heavy page waits for the CPU rather than a researcher's lookup.
 PAGE_NICENESS = 2
 # A page is a reply of this shape: (status line, headers, body)
@@ -84,8 +84,8 @@ def call(app, request: dict) -> Reply:
 
 def source_spec(source) -> tuple:
     """How a worker process opens the same source of builds as the server's (a picklable description)."""
-    from server.remote import RemoteSource
-    from server.source import BuildSource, FixedSource
+    from kgpub.server.remote import RemoteSource
+    from kgpub.server.source import BuildSource, FixedSource
     if isinstance(source, BuildSource):
         return ("build", str(source.build_dir))
     if isinstance(source, FixedSource):
@@ -98,8 +98,8 @@ def source_spec(source) -> tuple:
 def open_source(spec: tuple):
     """The source a spec describes, opened read-only in this process."""
     from kgpub.builds import Build
-    from server.remote import RemoteSource
-    from server.source import BuildSource, FixedSource
+    from kgpub.server.remote import RemoteSource
+    from kgpub.server.source import BuildSource, FixedSource
     if spec[0] == "build":
         return BuildSource(Path(spec[1]))
     if spec[0] == "fixed":
@@ -119,7 +119,7 @@ class NoQueries:
 
 def page_worker(conn, config: Config, spec: tuple) -> None:
     """A page worker process: the site's application over its own read-only store; one request at a time."""
-    from server.app import create_app
+    from kgpub.server.app import create_app
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
     os.nice(PAGE_NICENESS)
     source = open_source(spec)

@@ -5,10 +5,10 @@ from flask import current_app, request
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ontology.kinds import KINDS
-from ontology.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF, SCHEMA, SD, SH, SHAPES_IRI, VOID, new_graph
+from kgpub.ontology.kinds import KINDS
+from kgpub.ontology.vocab import DCAT, DCTERMS, ONTOLOGY_IRI, RDF, SCHEMA, SD, SH, SHAPES_IRI, VOID, new_graph
 from kgpub.output import property_partitions as count_partitions
-from server.results import GRAPH_FORMATS
+from kgpub.server.results import GRAPH_FORMATS
 
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
                   "application/rdf+xml": "xml", "text/plain": "nt"}

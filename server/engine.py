@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.memcopy import MemoryCopy, private_bytes
-from server.querytext import explain_syntax_error, in_query_order, star_variables
-from server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, json_head_in_order, select_bytes
+from kgpub.server.memcopy import MemoryCopy, private_bytes
+from kgpub.server.querytext import explain_syntax_error, in_query_order, star_variables
+from kgpub.server.results import SELECT_FORMATS, boolean_bytes, graph_bytes, json_head_in_order, select_bytes
 
 DEFAULT_MEMORY_MB = 4096  # kgpub.config's query_memory_mb, for engines made without a config
 MEMORY_CHECK_SECONDS = 5.0  # how often the workers' private memory is read (the kernel walks their page tables:

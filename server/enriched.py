@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from server import graphdata
+from kgpub.server import graphdata
 
 COMMONS_FILE = "https://commons.wikimedia.org/wiki/Special:FilePath/"
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from server.graphdata import iri_ref, query, value
+from kgpub.server.graphdata import iri_ref, query, value
 
 SCHEMA = "http://schema.org/"
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_current_url
 
-from server.guard import check_service, is_update, Refused
-from server.sparql import Answer, chosen_types, etag_for, make_job, outcome_answer, plain_answer, wants_page
+from kgpub.server.guard import check_service, is_update, Refused
+from kgpub.server.sparql import Answer, chosen_types, etag_for, make_job, outcome_answer, plain_answer, wants_page
 
 
 def common_headers(security: dict[str, str]) -> list[tuple[str, str]]:

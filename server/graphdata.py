@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ontology.kinds import BROWSED
-from ontology.vocab import KG, OA, sparql_prefixes
+from kgpub.ontology.kinds import BROWSED
+from kgpub.ontology.vocab import KG, OA, sparql_prefixes
 
 PREFIXES = sparql_prefixes()
 KG_DOCUMENT = KG.Document

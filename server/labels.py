@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ontology.kinds import BROWSED
+from kgpub.ontology.kinds import BROWSED
 
 # The kinds of the site (IRI segments) and the local names of the graph's classes, as a reader names them.
 KIND_LABELS = {"date": "Date", "datemention": "Date", "annotation": "Annotation"}

@@ -49,7 +49,7 @@ def holder_main(store_path: str, conn: Connection, budget_bytes: int) -> None:
     """The holder process: load the copy, report, then fork a query worker over it on each request. Each
     worker shares the copy's pages with the holder (copy-on-write) and starts in milliseconds, so a worker
     killed at the time limit is replaced without reloading anything."""
-    from server.engine import worker_main  # the engine imports this module
+    from kgpub.server.engine import worker_main  # the engine imports this module
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us itself
     started = time.perf_counter()
     try:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from ontology.kinds import BROWSED, BY_NAME, SEGMENTS
-from ontology.vocab import ONTOLOGY_FILE, SCHEMA
-from server import entitypages, graphdata, labels
-from server.enriched import wikidata_facts
-from server.negotiation import best_match
-from server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
-from shapes.validate import SHAPES_FILE
+from kgpub.ontology.kinds import BROWSED, BY_NAME, SEGMENTS
+from kgpub.ontology.vocab import ONTOLOGY_FILE, SCHEMA
+from kgpub.server import entitypages, graphdata, labels
+from kgpub.server.enriched import wikidata_facts
+from kgpub.server.negotiation import best_match
+from kgpub.server.results import FORMAT_ALIASES, GRAPH_FORMATS, graph_bytes
+from kgpub.shapes.validate import SHAPES_FILE
 
 bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(labels.counted, "counted")
@@ -272,7 +272,7 @@ def vocabulary_terms(path) -> list[dict]:
     """Every named term of an ontology or shapes file with its kind, label, comment and alignments."""
     from rdflib import Graph, URIRef
     from rdflib.namespace import OWL, RDF, RDFS
-    from ontology.vocab import SH
+    from kgpub.ontology.vocab import SH
     graph = Graph().parse(path)
     out = []
     for s in sorted({s for s in graph.subjects() if isinstance(s, URIRef)}):
@@ -325,7 +325,7 @@ def validation():
     path = build.file(report)
     media = "text/turtle" if request.path.endswith(".ttl") else media_for(None)
     if media == "text/html":
-        from server.validation import report_groups
+        from kgpub.server.validation import report_groups
         conforms, total, groups = report_groups(path)
         return render_template("validation.html", title="Validation", conforms=conforms, total=total,
                                groups=groups, build_id=build.build_id, **page_context())
@@ -340,7 +340,7 @@ def validation():
 
 @bp.route("/.well-known/void")
 def void():
-    from server.describe import RDFLIB_FORMATS, property_partitions, void_graph
+    from kgpub.server.describe import RDFLIB_FORMATS, property_partitions, void_graph
     build, store = source()
     media = media_for(None)
     if media not in RDFLIB_FORMATS:

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
-from server import charts, entitypages
-from server.graphdata import UnsafeIRI, iri_ref, query, value
+from kgpub.server import charts, entitypages
+from kgpub.server.graphdata import UnsafeIRI, iri_ref, query, value
 
 bp = Blueprint("pictures", __name__)
 LIMIT = 40  # bars or lanes in one picture; the data link says when there were more

@@ -4,8 +4,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ontology.vocab import PREFIXES
-from server.guard import _IRI, _STRINGS, prefixes_of
+from kgpub.ontology.vocab import PREFIXES
+from kgpub.server.guard import _IRI, _STRINGS, prefixes_of
 
 # Declared for every query, as Wikidata's query service declares its own; a query may still declare them anew.
 PREDECLARED: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}

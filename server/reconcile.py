@@ -13,9 +13,9 @@ from difflib import SequenceMatcher
 from flask import Blueprint, Response, current_app, request
 
 from kgpub.builds import LIFE_DATES
-from ontology.names import name_key, one_edit, spellings, transliterations
-from ontology.kinds import KINDS
-from ontology.vocab import KG, ONTOLOGY_IRI, sparql_prefixes
+from kgpub.ontology.names import name_key, one_edit, spellings, transliterations
+from kgpub.ontology.kinds import KINDS
+from kgpub.ontology.vocab import KG, ONTOLOGY_IRI, sparql_prefixes
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 

@@ -21,10 +21,10 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from flask import g, has_request_context
 
-from ontology.vocab import DCTERMS
-from server.engine import Job, Outcome, execute
-from server.guard import blank_strings
-from server.querytext import explain_syntax_error, predeclared_for
+from kgpub.ontology.vocab import DCTERMS
+from kgpub.server.engine import Job, Outcome, execute
+from kgpub.server.guard import blank_strings
+from kgpub.server.querytext import explain_syntax_error, predeclared_for
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"  # Virtuoso writes it several times faster than JSON

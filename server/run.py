@@ -9,16 +9,16 @@ from pathlib import Path
 from waitress.server import create_server
 
 from kgpub.config import Config
-from server.app import SECURITY_HEADERS, create_app
-from server.bounded import BoundedSite, PagePool, source_spec
-from server.engine import QueryEngine
-from server.fastpath import common_headers
-from server.source import BuildSource, load_data_files
+from kgpub.server.app import SECURITY_HEADERS, create_app
+from kgpub.server.bounded import BoundedSite, PagePool, source_spec
+from kgpub.server.engine import QueryEngine
+from kgpub.server.fastpath import common_headers
+from kgpub.server.source import BuildSource, load_data_files
 
 
 def remote_source(config: Config, local, local_store, store_url: str):
     """The local build's pages and dumps, with queries sent to an external SPARQL store (`serve --store`)."""
-    from server.remote import RemoteEngine, RemoteSource, RemoteStore
+    from kgpub.server.remote import RemoteEngine, RemoteSource, RemoteStore
     named = tuple(g.value for g in local_store.named_graphs())  # `serve --data` TriG/N-Quads keep their graphs
     remote = RemoteSource(local, RemoteStore(store_url, config.published_graph, named, config.query_timeout))
     return remote, RemoteEngine(remote, config.max_concurrent_queries, config.query_timeout)

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, json, render_template, request
 
-from server.negotiation import best_match
-from server.searchindex import INDEX_FILE, search, write_index
+from kgpub.server.negotiation import best_match
+from kgpub.server.searchindex import INDEX_FILE, search, write_index
 
 bp = Blueprint("search", __name__)
 

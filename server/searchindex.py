@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology.kinds import BROWSED, identifying_classes
-from ontology.vocab import sparql_prefixes
+from kgpub.ontology.kinds import BROWSED, identifying_classes
+from kgpub.ontology.vocab import sparql_prefixes
 
 INDEX_FILE = "search.sqlite"
 # the kinds of resource a reader looks for, with the classes that make one (the project's first, schema.org's after)

@@ -13,7 +13,7 @@ from flask import g, has_request_context
 
 from kgpub.builds import Build, current_build, current_target
 from kgpub.output import property_partitions
-from server.searchindex import INDEX_FILE, write_index
+from kgpub.server.searchindex import INDEX_FILE, write_index
 
 DATA_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
                 ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,

@@ -6,10 +6,10 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from server.engine import Job, Outcome
-from server.guard import Refused, check_service, is_update
-from server.negotiation import best_match
-from server.results import FORMAT_ALIASES, FORMAT_PARAMETER, GRAPH_FOR_RESULTS, GRAPH_FORMATS
+from kgpub.server.engine import Job, Outcome
+from kgpub.server.guard import Refused, check_service, is_update
+from kgpub.server.negotiation import best_match
+from kgpub.server.results import FORMAT_ALIASES, FORMAT_PARAMETER, GRAPH_FOR_RESULTS, GRAPH_FORMATS
 
 bp = Blueprint("sparql", __name__)
 
@@ -200,6 +200,6 @@ def describe_service(params: dict[str, list[str]]) -> Response:
                         mimetype="text/html")
     if media not in GRAPH_FORMATS:
         return plain(406, "the service description is available as text/html or " + ", ".join(GRAPH_OFFERED))
-    from server.describe import service_description
+    from kgpub.server.describe import service_description
     body = service_description(media)
     return Response(body, content_type=media + "; charset=utf-8", headers={"Vary": "Accept"})

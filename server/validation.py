@@ -8,8 +8,8 @@ from rdflib import BNode, Graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from ontology.vocab import SH
-from shapes.validate import SHAPES_FILE, load_shapes, path_text, short
+from kgpub.ontology.vocab import SH
+from kgpub.shapes.validate import SHAPES_FILE, load_shapes, path_text, short
 
 EXAMPLES = 5
 

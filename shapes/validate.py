@@ -15,7 +15,7 @@ from rdflib.namespace import OWL, RDFS
 from rdflib.util import guess_format
 from rdflib.term import Node
 
-from ontology.vocab import ONTOLOGY_FILE, RDF, SH, SHAPES_IRI, XSD, new_graph
+from kgpub.ontology.vocab import ONTOLOGY_FILE, RDF, SH, SHAPES_IRI, XSD, new_graph
 
 SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
 

@@ -12,9 +12,9 @@ import requests
 from rdflib import Graph
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from ontology.kinds import KINDS
-from ontology.vocab import RDF, SH, VOID
-from shapes.validate import SHAPES_FILE
+from kgpub.ontology.kinds import KINDS
+from kgpub.ontology.vocab import RDF, SH, VOID
+from kgpub.shapes.validate import SHAPES_FILE
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

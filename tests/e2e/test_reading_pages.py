@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.e2e.screenshots import CHROMEDRIVER, CHROMIUM, example_paths, new_browser, take
-from server.labels import kind_label
+from kgpub.server.labels import kind_label
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser,
               pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),

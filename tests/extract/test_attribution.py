@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.corpus import read_document
-from extract.pipeline import extract_document
-from extract.registry import load_registry
+from kgpub.extract.corpus import read_document
+from kgpub.extract.pipeline import extract_document
+from kgpub.extract.registry import load_registry
 
 REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
 

@@ -1,6 +1,6 @@
 """Citations: OCR-damaged Roman volumes, page lists and ranges, footnote bodies inline and on their own line."""
-from extract.citations import (CITATION, EDITION_CITATION, body_for, edition_pages, footnote_bodies, parse_citation,
-                               volume_number)
+from kgpub.extract.citations import (CITATION, EDITION_CITATION, body_for, edition_pages, footnote_bodies,
+    parse_citation, volume_number)
 
 
 def cite(text: str) -> dict:

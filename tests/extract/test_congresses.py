@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.congresses import find_congresses, ordinal_number
-from extract.registry import load_registry
+from kgpub.extract.congresses import find_congresses, ordinal_number
+from kgpub.extract.registry import load_registry
 
 RECORDS = Path(__file__).resolve().parents[2] / "data" / "records"
 RCP = "russian-communist-party-bolsheviks"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.dates import find_dates, precision
+from kgpub.extract.dates import find_dates, precision
 
 
 def dates(text: str) -> list[tuple[str, str]]:

@@ -1,11 +1,11 @@
 """Document records: byline, header lines and the corpus README give title, author, date and publisher."""
 from pathlib import Path
 
-from extract.corpus import Document
-from extract.documents import document_record, document_records
-from extract.model import mention
-from extract.pipeline import DocumentMentions
-from extract.registry import load_registry
+from kgpub.extract.corpus import Document
+from kgpub.extract.documents import document_record, document_records
+from kgpub.extract.model import mention
+from kgpub.extract.pipeline import DocumentMentions
+from kgpub.extract.registry import load_registry
 
 RECORDS = Path(__file__).resolve().parents[2] / "data" / "records"
 KAMENEV_TOP = """Lev Kamenev 1920

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.corpus import list_corpus, read_document, undecoded
-from extract.corpuswide import corpus_evidence
-from extract.documents import document_records
-from extract.emit import Minter
-from extract.html import read_html
-from extract.pipeline import DocumentMentions, extract_document
-from extract.registry import load_registry
+from kgpub.extract.corpus import list_corpus, read_document, undecoded
+from kgpub.extract.corpuswide import corpus_evidence
+from kgpub.extract.documents import document_records
+from kgpub.extract.emit import Minter
+from kgpub.extract.html import read_html
+from kgpub.extract.pipeline import DocumentMentions, extract_document
+from kgpub.extract.registry import load_registry
 
 RECORDS = Path(__file__).resolve().parents[2] / "data" / "records"
 

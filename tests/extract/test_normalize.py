@@ -1,5 +1,5 @@
 """Offset-keeping repairs: dashes glued to words, footnote numbers glued to words and brackets."""
-from extract.normalize import normalize
+from kgpub.extract.normalize import normalize
 
 
 def test_a_dash_glued_to_an_initial_is_set_apart_and_maps_back():

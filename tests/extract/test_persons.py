@@ -1,9 +1,9 @@
 """Persons: records with their old transliterations, and persons no record knows found from the genre's cues."""
 from pathlib import Path
 
-from extract.corpus import Document
-from extract.persons import extract_persons
-from extract.registry import load_registry
+from kgpub.extract.corpus import Document
+from kgpub.extract.persons import extract_persons
+from kgpub.extract.registry import load_registry
 
 REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
 

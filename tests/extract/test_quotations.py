@@ -1,14 +1,14 @@
 """Quotations: exact text across interruptions, paragraphs and page breaks; speaker, work, volume and pages."""
 from pathlib import Path
 
-from extract.corpus import Document
-from extract.model import mention
-from extract.pipeline import excluded_spans
-from extract.persons import extract_persons
-from extract.quotations import extract_quotations, fold_words
-from extract.registry import load_registry
-from extract.resolve import quotation_clusters, same_passage
-from extract.works import extract_works
+from kgpub.extract.corpus import Document
+from kgpub.extract.model import mention
+from kgpub.extract.pipeline import excluded_spans
+from kgpub.extract.persons import extract_persons
+from kgpub.extract.quotations import extract_quotations, fold_words
+from kgpub.extract.registry import load_registry
+from kgpub.extract.resolve import quotation_clusters, same_passage
+from kgpub.extract.works import extract_works
 
 REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
 
@@ -125,9 +125,9 @@ def test_footnote_title_between_quotations_does_not_swallow_the_next_one():
 def test_a_short_unattributed_phrase_is_a_term_but_an_attributed_one_is_a_quotation():
     from pathlib import Path
 
-    from extract.corpus import Document
-    from extract.pipeline import extract_document
-    from extract.registry import load_registry
+    from kgpub.extract.corpus import Document
+    from kgpub.extract.pipeline import extract_document
+    from kgpub.extract.registry import load_registry
 
     registry = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
     term = Document("t", "The first thunder claps broke over this class. \u201cThe resistance of the exploiters\u201d "
@@ -248,9 +248,9 @@ def test_bare_listen_lead_in_takes_the_speaker_from_the_question_before():
 
 
 def test_self_quotation_speaks_for_the_author_of_a_text_described_as_the_same_work_as_the_row_above():
-    from extract.documents import document_records
-    from extract.pipeline import DocumentMentions
-    from extract.resolve import attribute_own_words, resolve
+    from kgpub.extract.documents import document_records
+    from kgpub.extract.pipeline import DocumentMentions
+    from kgpub.extract.resolve import attribute_own_words, resolve
 
     own = ("That is why, in my pamphlet The October Revolution and the Tactics of the\nRussian Communists, "
            "I broadened this characterisation. Here is what is stated in that\npamphlet:\n\n"
@@ -323,8 +323,8 @@ def test_ocr_double_mark_closing_a_single_quoted_phrase_inside_the_quotation():
 
 
 def test_a_passage_quoted_by_two_texts_keeps_one_text_the_least_ocr_damaged_reading():
-    from extract.pipeline import DocumentMentions
-    from extract.resolve import resolve
+    from kgpub.extract.pipeline import DocumentMentions
+    from kgpub.extract.resolve import resolve
 
     web = ('Lenin says: "It is impossible to exercise the dictatorship without having a number of '
            'transmission belts" (See Vol. XXVI, p. 65.)\n')

@@ -1,5 +1,5 @@
 """Structure: footnotes printed inline after their doubled mark, and editorial notes in brackets."""
-from extract.structure import editorial_notes, footnotes
+from kgpub.extract.structure import editorial_notes, footnotes
 
 
 def test_inline_footnote_after_a_doubled_mark():

@@ -1,10 +1,10 @@
 """Works: footnote titles, cue titles, the text's own title, quote and OCR variants of one record's title."""
 from pathlib import Path
 
-from extract.corpus import Document
-from extract.model import mention
-from extract.registry import load_registry
-from extract.works import extract_works
+from kgpub.extract.corpus import Document
+from kgpub.extract.model import mention
+from kgpub.extract.registry import load_registry
+from kgpub.extract.works import extract_works
 
 REGISTRY = load_registry(Path(__file__).resolve().parents[2] / "data" / "records")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from extract.registry import RecordError, load_registry, name_key
+from kgpub.extract.registry import RecordError, load_registry, name_key
 from kgpub.build import run_build
 from kgpub.builds import current_build
 from kgpub.config import load_config

@@ -1,4 +1,4 @@
-"""Packaging: the wheel builds without setuptools warning about our layout, and carries templates and static files."""
+"""Packaging: the wheel builds without layout warnings, installs one import package and carries the site files."""
 from __future__ import annotations
 
 import shutil
@@ -21,5 +21,8 @@ def test_the_wheel_builds_without_layout_warnings_and_holds_the_site_files(tmp_p
     output = out.stdout + out.stderr
     assert "absent from the `packages` configuration" not in output and "Package would be ignored" not in output
     names = zipfile.ZipFile(next(tmp_path.glob("kgpub-*.whl"))).namelist()
-    assert "server/templates/query.html" in names and "server/static/query.js" in names
-    assert "ontology/kgpub.ttl" in names and "shapes/shapes.ttl" in names
+    assert "kgpub/server/templates/query.html" in names and "kgpub/server/static/query.js" in names
+    assert "kgpub/ontology/kgpub.ttl" in names and "kgpub/shapes/shapes.ttl" in names
+    # one import package: nothing called `server` or `extract` lands at the top of site-packages
+    assert {name.split("/")[0] for name in names} == {"kgpub", next(n.split("/")[0] for n in names
+                                                                  if n.endswith(".dist-info/METADATA"))}

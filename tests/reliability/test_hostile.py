@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.reliability.reliability_kit import get, get_raw, raw_request
 
-from server.guard import Refused, check_service
+from kgpub.server.guard import Refused, check_service
 
 MARKER = "kgpub-secret-7f3a9c"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

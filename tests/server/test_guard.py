@@ -1,7 +1,7 @@
 """Query guard: updates recognised, SERVICE refused unless allowed, keywords inside strings ignored."""
 import pytest
 
-from server.guard import Refused, check_service, is_update
+from kgpub.server.guard import Refused, check_service, is_update
 
 
 def test_updates_are_recognised_after_a_prologue():

@@ -1,5 +1,5 @@
 """Words for readers: counted nouns and the names of kinds and classes."""
-from server.labels import class_label, counted, kind_label
+from kgpub.server.labels import class_label, counted, kind_label
 
 
 def test_counted_nouns():

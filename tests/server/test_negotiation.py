@@ -1,5 +1,5 @@
 """Accept parsing: q-values, specificity, and refusal when nothing offered is acceptable."""
-from server.negotiation import best_match
+from kgpub.server.negotiation import best_match
 
 SELECT = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
 

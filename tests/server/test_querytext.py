@@ -3,7 +3,7 @@ the PREFIX lines a store that takes no prefixes is sent."""
 import pyoxigraph as ox
 import pytest
 
-from server.querytext import PREDECLARED, explain_syntax_error, predeclared_for, star_variables
+from kgpub.server.querytext import PREDECLARED, explain_syntax_error, predeclared_for, star_variables
 
 
 def explained(query: str) -> str:

@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from shapes.validate import STORE_MERGES, ShapesError, load_shapes, validate_data
+from kgpub.shapes.validate import STORE_MERGES, ShapesError, load_shapes, validate_data
 
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

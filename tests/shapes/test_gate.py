@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-import extract.emit
+from kgpub.extract import emit as extract_emit
 from kgpub.build import ValidationFailed, run_build
 from kgpub.builds import current_build
 from kgpub.cli import main
 from kgpub.config import load_config
 from rdflib import URIRef
 
-from ontology.vocab import OWL, SCHEMA
+from kgpub.ontology.vocab import OWL, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 EXCERPT = ROOT / "data" / "corpus" / "003_0b2304ea58912ec4.txt"
@@ -45,7 +45,7 @@ def served(tmp_path):
 
 def test_a_violating_graph_is_not_published_and_the_last_build_stays(served, monkeypatch):
     config, good = served
-    monkeypatch.setattr(extract.emit, "corpus_triples", nameless_people(extract.emit.corpus_triples))
+    monkeypatch.setattr(extract_emit, "corpus_triples", nameless_people(extract_emit.corpus_triples))
     with pytest.raises(ValidationFailed) as failed:
         run_build(config, force=True)
     counts = failed.value.report.counts()
@@ -57,7 +57,7 @@ def test_a_violating_graph_is_not_published_and_the_last_build_stays(served, mon
 
 def test_the_cli_prints_a_grouped_report_and_exits_non_zero(served, monkeypatch, capsys):
     config, good = served
-    monkeypatch.setattr(extract.emit, "corpus_triples", nameless_people(extract.emit.corpus_triples))
+    monkeypatch.setattr(extract_emit, "corpus_triples", nameless_people(extract_emit.corpus_triples))
     status = main(["build", "--force", "--quiet", "--corpus", str(config.corpus_dir),
                    "--build-dir", str(config.build_dir)])
     err = capsys.readouterr().err
@@ -113,7 +113,7 @@ def test_validate_file_that_is_not_rdf_says_so(tmp_path):
 def test_the_full_corpus_conforms_and_its_report_is_published(built):
     from rdflib import Graph, Literal
 
-    from ontology.vocab import SH
+    from kgpub.ontology.vocab import SH
     _, result = built
     assert result.manifest["validation"]["conforms"] is True
     report = Graph().parse(result.path / result.manifest["validation"]["report"])

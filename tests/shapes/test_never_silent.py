@@ -4,7 +4,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from shapes.validate import ShapesError, load_shapes, validate_data
+from kgpub.shapes.validate import ShapesError, load_shapes, validate_data
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

@@ -11,8 +11,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
 from bench.shacl import report_keys
-from ontology.vocab import ONTOLOGY_FILE, SH
-from shapes.validate import SHAPES_FILE
+from kgpub.ontology.vocab import ONTOLOGY_FILE, SH
+from kgpub.shapes.validate import SHAPES_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = """@prefix schema: <http://schema.org/> .
@@ -74,8 +74,8 @@ def test_validation_is_served_as_a_report_and_as_a_page(server):
 
 
 def test_the_page_groups_a_failing_report_by_message(tmp_path):
-    from server.validation import report_groups
-    from shapes.validate import validate_file
+    from kgpub.server.validation import report_groups
+    from kgpub.shapes.validate import validate_file
     data = tmp_path / "broken.ttl"
     data.write_text(BROKEN)
     report = validate_file(data)

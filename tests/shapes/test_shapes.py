@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from ontology.vocab import ONTOLOGY_FILE, SH, WD, new_graph, sparql_prefixes
-from shapes.validate import ShapesError, compile_shapes, load_shapes, validate_graph
+from kgpub.ontology.vocab import ONTOLOGY_FILE, SH, WD, new_graph, sparql_prefixes
+from kgpub.shapes.validate import ShapesError, compile_shapes, load_shapes, validate_graph
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 LINES = (CORPUS / "000_61cde4feabb096c6.txt").read_text(encoding="utf-8").splitlines()
